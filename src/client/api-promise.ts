@@ -1,0 +1,42 @@
+import type { CallMeta } from './call-meta';
+
+/** A body with the answer it came from. */
+export interface WithResponse<T> {
+  data: T;
+  response: Response;
+  meta: CallMeta;
+}
+
+/**
+ * A promise of the body that can also give the raw answer and its metadata:
+ * `await client.createBudget(b)` is the row; `await client.createBudget(b).withResponse()`
+ * adds `response` and `meta` (call id, cost, rate-limit headers).
+ */
+export class APIPromise<T> implements PromiseLike<T> {
+  readonly #inner: Promise<WithResponse<T>>;
+
+  constructor(inner: Promise<WithResponse<T>>) {
+    this.#inner = inner;
+    // The body promise may never be awaited when only withResponse() is used.
+    inner.catch(() => {});
+  }
+
+  withResponse(): Promise<WithResponse<T>> {
+    return this.#inner;
+  }
+
+  then<R1 = T, R2 = never>(
+    onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
+    onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
+  ): Promise<R1 | R2> {
+    return this.#inner.then((r) => r.data).then(onfulfilled, onrejected);
+  }
+
+  catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null) {
+    return this.then(undefined, onrejected);
+  }
+
+  finally(onfinally?: (() => void) | null): Promise<T> {
+    return this.then().finally(onfinally);
+  }
+}

@@ -1,0 +1,214 @@
+import type { WithResponse } from './api-promise';
+import { readCallMeta } from './call-meta';
+import { errorFromResponse } from './error-factory';
+import {
+  APIConnectionError,
+  APITimeoutError,
+  APIUserAbortError,
+  TierClientError,
+  type RequestInfo,
+} from './errors';
+import type { Emitter } from './events';
+import type { Logger } from './logger';
+import type { ResolvedTransportOptions } from './options';
+import { withRetries } from './retry';
+import { abortError, linkSignals, throwIfAborted } from './signals';
+import { ChatStream, type StreamUsage } from './stream';
+import type { ClientEvents, Gate, Grant } from './gate';
+
+/** One attempt's raw result, as openapi-fetch gives it. */
+export interface Sent<T = unknown> {
+  data?: T;
+  error?: unknown;
+  response: Response;
+}
+
+/** Everything the pipeline needs to know about one kind of call. */
+export interface CallSpec<T> extends RequestInfo {
+  /** Sends one attempt. */
+  send: (signal: AbortSignal) => Promise<Sent<T>>;
+  /** Passes through the tier limiter with this shape (chat, embeddings). */
+  limited?: { model: string | undefined; tokens: number } | undefined;
+  /** The answer is a server-sent event stream. */
+  stream?: boolean | undefined;
+  /**
+   * Before re-sending a create whose earlier attempt may have reached the gateway, looks for
+   * what it would have created; a found result ends the call (exactly-once creation).
+   */
+  confirm?: ((signal: AbortSignal) => Promise<T | undefined>) | undefined;
+}
+
+/** What a client shares with its calls. */
+export interface PipelineContext {
+  options: ResolvedTransportOptions;
+  log: Logger;
+  events: Emitter<ClientEvents>;
+  gate: Gate | undefined;
+  /** Fires when the client is closed. */
+  closed: AbortSignal;
+}
+
+/** Runs a call: retries around (limiter → transport → feedback) attempts. */
+export async function runCall<T>(
+  ctx: PipelineContext,
+  spec: CallSpec<T>,
+  signal: AbortSignal | undefined,
+): Promise<WithResponse<T>> {
+  throwIfAborted(signal);
+  let doubtful = false;
+  const attempt = async (n: number): Promise<WithResponse<T>> => {
+    if (doubtful && spec.confirm) {
+      const found = await confirmed(ctx, spec, signal);
+      if (found) return found;
+    }
+    try {
+      return await runAttempt(ctx, spec, signal, n);
+    } catch (error) {
+      doubtful ||= mayHaveLanded(error);
+      throw error;
+    }
+  };
+  try {
+    return await withRetries(attempt, {
+      retries: ctx.options.maxRetries,
+      signal,
+      onRetry: (event) => {
+        ctx.log.warn(`${spec.method} ${spec.path}: retrying (${event.retriesLeft} left)`, {
+          error: String(event.error),
+        });
+        ctx.events.emit('retry', { ...event, method: spec.method, path: spec.path });
+      },
+    });
+  } catch (error) {
+    if (error instanceof TierClientError) throw error;
+    if (signal?.aborted) throw abortError(signal);
+    throw new APIConnectionError({ ...spec, message: String(error), cause: error });
+  }
+}
+
+async function confirmed<T>(
+  ctx: PipelineContext,
+  spec: CallSpec<T>,
+  signal: AbortSignal | undefined,
+): Promise<WithResponse<T> | undefined> {
+  const link = linkSignals([signal, ctx.closed]);
+  try {
+    const data = await spec.confirm?.(link.signal);
+    if (data === undefined) return undefined;
+    ctx.log.info(`${spec.method} ${spec.path}: an earlier attempt had succeeded; not re-sent`);
+    const response = new Response(null, { status: 200 });
+    return { data, response, meta: readCallMeta(response) };
+  } finally {
+    link.release();
+  }
+}
+
+/** An answer lost on the way back may mean the gateway did the work. */
+function mayHaveLanded(error: unknown): boolean {
+  if (error instanceof APIConnectionError) return true;
+  const status = (error as { status?: number }).status;
+  return status !== undefined && (status >= 500 || status === 408);
+}
+
+async function runAttempt<T>(
+  ctx: PipelineContext,
+  spec: CallSpec<T>,
+  signal: AbortSignal | undefined,
+  n: number,
+): Promise<WithResponse<T>> {
+  const grant = spec.limited && ctx.gate
+    ? await ctx.gate.acquire({ ...spec.limited, signal })
+    : undefined;
+
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), ctx.options.timeoutMs);
+  const link = linkSignals([signal, ctx.closed, timeout.signal]);
+  const started = Date.now();
+  let keepLink = false;
+  try {
+    let sent: Sent;
+    try {
+      sent = await spec.send(link.signal);
+    } catch (cause) {
+      throw transportError(spec, cause, { signal, closed: ctx.closed, timeout: timeout.signal },
+        ctx.options.timeoutMs);
+    }
+    const { response } = sent;
+    ctx.log.debug(`${spec.method} ${spec.path} → ${response.status}`, {
+      attempt: n,
+      ms: Date.now() - started,
+      callId: response.headers.get('x-litellm-call-id') ?? undefined,
+    });
+    if (!response.ok) {
+      throw errorFromResponse(spec, response.status, sent.error, response.headers);
+    }
+    const meta = readCallMeta(response);
+    if (spec.stream) {
+      keepLink = true;
+      const stream = openStream(spec, sent, link, grant);
+      return { data: stream as T, response, meta };
+    }
+    grant?.settle({ sent: true, status: response.status, headers: response.headers,
+      usage: usageOf(sent.data) });
+    return { data: sent.data as T, response, meta };
+  } catch (error) {
+    grant?.settle(outcomeOf(error));
+    throw error;
+  } finally {
+    clearTimeout(timer);
+    if (!keepLink) link.release();
+  }
+}
+
+function openStream<T>(
+  spec: CallSpec<T>,
+  sent: Sent<unknown>,
+  link: { signal: AbortSignal; release: () => void },
+  grant: Grant | undefined,
+): ChatStream<unknown> {
+  // The stream's own controller also aborts the fetch, through the linked signal.
+  const controller = new AbortController();
+  const stop = () => controller.abort();
+  link.signal.addEventListener('abort', stop, { once: true });
+  const onAbort = () => sent.response.body?.cancel().catch(() => {});
+  controller.signal.addEventListener('abort', onAbort, { once: true });
+  return new ChatStream({
+    response: sent.response,
+    controller,
+    request: spec,
+    onEnd: ({ usage, error }) => {
+      link.signal.removeEventListener('abort', stop);
+      link.release();
+      grant?.settle({ sent: true, status: sent.response.status,
+        headers: sent.response.headers, usage: usage ?? null, error });
+    },
+  });
+}
+
+function transportError(
+  spec: RequestInfo,
+  cause: unknown,
+  signals: { signal: AbortSignal | undefined; closed: AbortSignal; timeout: AbortSignal },
+  timeoutMs: number,
+): TierClientError {
+  if (cause instanceof TierClientError) return cause;
+  if (signals.signal?.aborted) return abortError(signals.signal);
+  if (signals.closed.aborted) return new APIUserAbortError('The client was closed');
+  if (signals.timeout.aborted) return new APITimeoutError({ ...spec, timeoutMs });
+  const malformed = cause instanceof SyntaxError;
+  return new APIConnectionError({
+    ...spec,
+    message: malformed ? 'The gateway answered with a malformed body' : 'Connection error',
+    cause,
+  });
+}
+
+function outcomeOf(error: unknown) {
+  const e = error as { status?: number; headers?: Headers };
+  return { sent: true, status: e.status, headers: e.headers ?? null, error };
+}
+
+function usageOf(data: unknown): StreamUsage | null {
+  const usage = (data as { usage?: StreamUsage } | null | undefined)?.usage;
+  return usage && typeof usage === 'object' ? usage : null;
+}

@@ -1,0 +1,59 @@
+import pRetry from 'p-retry';
+import {
+  APIConnectionError,
+  APIError,
+  APIUserAbortError,
+  BudgetExceededError,
+  RateLimitError,
+} from './errors';
+import { sleep } from './signals';
+
+/** The longest a server's `retry-after` hint may hold a retry back, in milliseconds. */
+export const MAX_HINTED_WAIT_MS = 60_000;
+
+/** Whether a failure may succeed when tried again. */
+export function isRetryable(error: unknown): boolean {
+  if (error instanceof APIUserAbortError || error instanceof BudgetExceededError) return false;
+  if (error instanceof RateLimitError) return error.source === 'gateway';
+  if (error instanceof APIConnectionError) return true;
+  if (!(error instanceof APIError) || error.status === undefined) return false;
+  const { status } = error;
+  return status === 408 || status === 409 || status === 429 || status >= 500;
+}
+
+export interface RetryEvent {
+  attempt: number;
+  retriesLeft: number;
+  error: unknown;
+  delayMs: number;
+}
+
+export interface RetryPolicy {
+  retries: number;
+  signal?: AbortSignal | undefined;
+  onRetry?: ((event: RetryEvent) => void) | undefined;
+}
+
+/**
+ * Runs `attempt` with capped, jittered exponential backoff (0.5 s doubling to 8 s), waiting
+ * at least as long as the gateway's hint when it gives one.
+ */
+export function withRetries<T>(attempt: (n: number) => Promise<T>, policy: RetryPolicy) {
+  return pRetry(attempt, {
+    retries: policy.retries,
+    minTimeout: 500,
+    maxTimeout: 8_000,
+    factor: 2,
+    randomize: true,
+    ...(policy.signal ? { signal: policy.signal } : {}),
+    shouldRetry: ({ error }) => isRetryable(error),
+    onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
+      if (retriesLeft === 0 || !isRetryable(error)) return;
+      const hinted = error instanceof RateLimitError ? error.retryAfterMs ?? 0 : 0;
+      const delayMs = Math.min(hinted, MAX_HINTED_WAIT_MS);
+      policy.onRetry?.({ attempt: attemptNumber, retriesLeft, error, delayMs });
+      // p-retry adds its own backoff after this; the hint is a floor on top of it.
+      if (delayMs > 0) await sleep(delayMs, policy.signal);
+    },
+  });
+}
