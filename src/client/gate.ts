@@ -1,3 +1,4 @@
+import type { LimiterEvent } from '../limiter/events';
 import type { RetryEvent } from './retry';
 
 /**
@@ -26,3 +27,8 @@ export interface Grant {
 export interface ClientEvents extends Record<string, unknown> {
   retry: RetryEvent & { method: string; path: string };
 }
+
+/** The limiter's events, by name: `queued`, `throttled`, `refused`, `budgetWarning`. */
+export type LimiterEvents = {
+  [E in LimiterEvent as E['type']]: E;
+};

@@ -1,4 +1,5 @@
 import type { Logger, LogLevel } from './logger';
+import { maskSecrets } from './secrets';
 
 /** How the client reaches the gateway and how hard it tries. */
 export interface TransportOptions {
@@ -105,7 +106,10 @@ function checkBaseUrl(value: unknown): string {
 
 /** A TypeError that names the option, echoes the value and its type, and says what fits. */
 export function optionError(name: string, value: unknown, expected: string): TypeError {
-  const shown = typeof value === 'string' && /^sk-/.test(value) ? '(a key)' : safeShow(value);
+  // A key may hide inside a wrong value (an array, an object, a `Bearer …` string).
+  const shown = typeof value === 'string' && /^sk-/.test(value)
+    ? '(a key)'
+    : maskSecrets(safeShow(value));
   return new TypeError(
     `Option \`${name}\` should be ${expected}, got ${shown} (${typeOf(value)}).`,
   );

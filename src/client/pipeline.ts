@@ -42,7 +42,7 @@ export interface CallSpec<T> extends RequestInfo {
 export interface PipelineContext {
   options: ResolvedTransportOptions;
   log: Logger;
-  events: Emitter<ClientEvents>;
+  events: Pick<Emitter<ClientEvents>, 'emit'>;
   gate: Gate | undefined;
   /** Fires when the client is closed. */
   closed: AbortSignal;
@@ -122,7 +122,9 @@ async function runAttempt<T>(
 
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), ctx.options.timeoutMs);
-  const link = linkSignals([signal, ctx.closed, timeout.signal]);
+  // Lets a stream cancel the request itself when its reader stops early.
+  const cancel = new AbortController();
+  const link = linkSignals([signal, ctx.closed, timeout.signal, cancel.signal]);
   const started = Date.now();
   let keepLink = false;
   try {
@@ -145,7 +147,7 @@ async function runAttempt<T>(
     const meta = readCallMeta(response);
     if (spec.stream) {
       keepLink = true;
-      const stream = openStream(spec, sent, link, grant);
+      const stream = openStream(spec, sent, link, grant, cancel);
       return { data: stream as T, response, meta };
     }
     grant?.settle({ sent: true, status: response.status, headers: response.headers,
@@ -165,10 +167,10 @@ function openStream<T>(
   sent: Sent<unknown>,
   link: { signal: AbortSignal; release: () => void },
   grant: Grant | undefined,
+  controller: AbortController,
 ): ChatStream<unknown> {
   // The stream's own controller also aborts the fetch, through the linked signal.
-  const controller = new AbortController();
-  const stop = () => controller.abort();
+  const stop = () => controller.abort(link.signal.reason);
   link.signal.addEventListener('abort', stop, { once: true });
   const onAbort = () => sent.response.body?.cancel().catch(() => {});
   controller.signal.addEventListener('abort', onAbort, { once: true });

@@ -1,6 +1,7 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { errorFromResponse } from './error-factory';
 import { APIConnectionError, type RequestInfo } from './errors';
+import { abortError } from './signals';
 
 /** Token counts as the gateway reports them. */
 export interface StreamUsage {
@@ -72,6 +73,11 @@ export class ChatStream<Chunk> implements AsyncIterable<Chunk> {
     const body = this.response.body;
     if (!body) throw this.#cut('the answer had no body');
     const reader = body.getReader();
+    // A pending read must end when the caller stops: the fetch's abort does not always error
+    // a body already handed over (msw, some polyfills).
+    const signal = this.#controller.signal;
+    const stop = () => reader.cancel().catch(() => {});
+    signal.addEventListener('abort', stop, { once: true });
     const decoder = new TextDecoder();
     const pending: string[] = [];
     let done = false;
@@ -83,15 +89,19 @@ export class ChatStream<Chunk> implements AsyncIterable<Chunk> {
     });
     try {
       while (!done) {
-        const { value, done: closed } = await reader.read();
+        const { value, done: closed } = await reader.read().catch((cause: unknown) => {
+          throw signal.aborted ? abortError(signal) : this.#cut(`the connection failed (${cause})`);
+        });
         if (closed) break;
         parser.feed(decoder.decode(value, { stream: true }));
         while (pending.length) yield pending.shift() as string;
       }
       while (pending.length) yield pending.shift() as string;
+      if (!done && signal.aborted) throw abortError(signal);
       if (!done) throw this.#cut('the stream ended before [DONE]');
       this.#ended = true;
     } finally {
+      signal.removeEventListener('abort', stop);
       reader.releaseLock();
     }
   }

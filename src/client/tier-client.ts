@@ -4,7 +4,13 @@ import { APIPromise, type WithResponse } from './api-promise';
 import { isBrowser } from './environment';
 import { APIError, TierClientError } from './errors';
 import { Emitter } from './events';
-import type { ClientEvents, Gate } from './gate';
+import type { ClientEvents, LimiterEvents } from './gate';
+import { limitedFetch } from './limited-fetch';
+import { buildLimiter, hasTier, limitsFromKeyRow, type TierOptions } from './tier-options';
+import { estimateTokens } from '../limiter/estimate';
+import { smallestTpm } from '../limiter/limits';
+import type { LimiterState } from '../limiter/state';
+import type { TierLimiter } from '../limiter/tier-limiter';
 import { keyHash, newBudgetId, newKeySecret } from './idempotency';
 import { levelledLogger, type Logger } from './logger';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './options';
@@ -33,7 +39,10 @@ import type {
   UpdateKeyRequest,
 } from './types';
 
-export type TierClientOptions = TransportOptions;
+export type TierClientOptions = TransportOptions & TierOptions;
+
+/** Everything a client can listen to with `on()`. */
+export type TierClientEvents = ClientEvents & LimiterEvents;
 
 /**
  * A typed client for a LiteLLM gateway: tiers (budgets), keys, chat completions and
@@ -44,12 +53,25 @@ export class TierClient {
   readonly #options: ResolvedTransportOptions;
   readonly #api: Client<paths>;
   readonly #closer = new AbortController();
-  readonly #events = new Emitter<ClientEvents>();
+  readonly #events = new Emitter<TierClientEvents>();
   readonly #log: Logger;
-  #gate: Gate | undefined;
+  #limiter: TierLimiter | undefined;
+
+  /**
+   * A `fetch` that sends model calls through this client's tier limiter and feeds their
+   * answers back: hand it to openai-node, the Vercel AI SDK or any client taking a `fetch`.
+   * Without a tier it is the plain transport.
+   */
+  readonly fetch: typeof fetch;
 
   constructor(options: TierClientOptions) {
     this.#options = resolveTransportOptions(options);
+    this.fetch = limitedFetch({
+      gate: () => this.#limiter,
+      transport: () => this.#options.fetch ?? globalThis.fetch,
+      estimate: (body) => this.#estimate(body),
+    });
+    if (hasTier(options)) this.#installLimiter(options);
     this.#log = levelledLogger(this.#options.logger, this.#options.logLevel);
     this.#api = createClient<paths>({
       baseUrl: this.#options.baseUrl,
@@ -67,9 +89,69 @@ export class TierClient {
     return this.#options.baseUrl;
   }
 
+  /**
+   * Builds a client for a key the app holds as a bare string, reading its tier through the
+   * key's own `/key/info`: the way a browser or a worker starts.
+   */
+  static async forKey(options: TierClientOptions): Promise<TierClient> {
+    const client = new TierClient(options);
+    try {
+      const { info } = await client.getKeyInfo();
+      const { limits, spend } = limitsFromKeyRow(info);
+      client.#installLimiter({ ...options, spend: options.spend ?? spend });
+      client.#limiter?.update(limits);
+      return client;
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+  }
+
+  /**
+   * A client that authenticates as a freshly generated key and keeps to its tier: the tier
+   * embedded in the `/key/generate` answer, else read with `/key/info` by the key's hash
+   * (the secret never goes into a URL).
+   */
+  async withKey(
+    generated: Pick<GeneratedKey, 'key'> & Partial<GeneratedKey>,
+    options: Partial<TierClientOptions> = {},
+  ): Promise<TierClient> {
+    let tier = generated.litellm_budget_table;
+    let keyLimits: Record<string, unknown> = generated;
+    if (!tier) {
+      const token = generated.token ?? (await keyHash(generated.key));
+      const { info } = await this.getKeyInfo(token);
+      tier = info.litellm_budget_table ?? null;
+      keyLimits = info;
+    }
+    return new TierClient({
+      ...this.#inheritable(),
+      tier,
+      keyLimits: keyLimits as Partial<KeyRow>,
+      ...options,
+      apiKey: generated.key,
+    });
+  }
+
   /** Listens to an event; returns the function that stops listening. */
-  on<E extends keyof ClientEvents>(event: E, listener: (payload: ClientEvents[E]) => void) {
+  on<E extends keyof TierClientEvents>(
+    event: E,
+    listener: (payload: TierClientEvents[E]) => void,
+  ): () => void {
     return this.#events.on(event, listener);
+  }
+
+  /** The limiter's view (limits, use, queue, spend), or `undefined` without a tier. */
+  limiterState(): LimiterState | undefined {
+    return this.#limiter?.state();
+  }
+
+  /** Re-reads the key's tier and spend from the gateway now and applies them. */
+  async refreshTier(options?: RequestOptions): Promise<void> {
+    if (!this.#limiter) throw new TierClientError('This client has no tier to refresh.');
+    const { limits, spend } = await this.#readOwnLimits(options?.signal);
+    this.#limiter.update(limits);
+    this.#limiter.setSpend(spend);
   }
 
   // ── Tiers ────────────────────────────────────────────────────────────────────────────
@@ -270,6 +352,7 @@ export class TierClient {
       path: '/v1/chat/completions',
       management: false,
       stream,
+      limited: this.#shape(body),
       send: (signal) =>
         this.#api.POST('/v1/chat/completions', {
           body,
@@ -285,6 +368,7 @@ export class TierClient {
       method: 'POST',
       path: '/v1/embeddings',
       management: false,
+      limited: this.#shape(body),
       send: (signal) => this.#api.POST('/v1/embeddings', { body, signal }),
     });
   }
@@ -292,6 +376,7 @@ export class TierClient {
   /** Ends every call in progress with `APIUserAbortError` and releases timers. */
   async close(): Promise<void> {
     this.#closer.abort();
+    await this.#limiter?.close();
     this.#events.clear();
   }
 
@@ -323,8 +408,50 @@ export class TierClient {
       options: this.#options,
       log: this.#log,
       events: this.#events,
-      gate: this.#gate,
+      gate: this.#limiter,
       closed: this.#closer.signal,
+    };
+  }
+
+  #installLimiter(options: TierOptions): void {
+    this.#limiter = buildLimiter(
+      options,
+      (event) => this.#events.emit(event.type, event as never),
+      () => this.#readOwnLimits(undefined),
+    );
+  }
+
+  async #readOwnLimits(signal: AbortSignal | undefined) {
+    const { info } = await this.getKeyInfo(undefined, { signal });
+    return limitsFromKeyRow(info);
+  }
+
+  #shape(body: { model?: unknown }) {
+    if (!this.#limiter) return undefined;
+    const model = typeof body.model === 'string' ? body.model : undefined;
+    return { model, tokens: this.#estimate(body) };
+  }
+
+  #estimate(body: unknown): number {
+    const limits = this.#limiter?.state().limits;
+    const model = (body as { model?: unknown } | undefined)?.model;
+    const tpm = limits ? smallestTpm(limits, typeof model === 'string' ? model : undefined) : null;
+    return estimateTokens(body, tpm);
+  }
+
+  /** The transport settings a derived client keeps. */
+  #inheritable(): TransportOptions {
+    const o = this.#options;
+    return {
+      baseUrl: o.baseUrl,
+      apiKey: o.apiKey,
+      fetch: o.fetch,
+      timeoutMs: o.timeoutMs,
+      maxRetries: o.maxRetries,
+      logger: o.logger,
+      logLevel: o.logLevel,
+      dangerouslyAllowBrowser: o.dangerouslyAllowBrowser,
+      defaultHeaders: o.defaultHeaders,
     };
   }
 
@@ -375,13 +502,17 @@ export class TierClient {
 }
 
 function sameFields(wanted: Record<string, unknown>, row: Record<string, unknown>): boolean {
-  return Object.entries(wanted).every(([field, value]) => {
-    const actual = row[field];
-    if (value === undefined) return true;
-    if (typeof value === 'object' && value !== null) {
-      return JSON.stringify(value) === JSON.stringify(actual);
-    }
-    // The gateway may answer integers as decimal strings.
-    return value === actual || String(value) === String(actual);
-  });
+  return Object.entries(wanted).every(([field, value]) => sameValue(value, row[field]));
+}
+
+/** Field by field: the gateway reorders nested keys (model_max_budget) when it stores them. */
+function sameValue(wanted: unknown, actual: unknown): boolean {
+  if (wanted === undefined) return true;
+  if (typeof wanted === 'object' && wanted !== null) {
+    if (typeof actual !== 'object' || actual === null) return false;
+    const row = actual as Record<string, unknown>;
+    return Object.entries(wanted).every(([field, value]) => sameValue(value, row[field]));
+  }
+  // The gateway may answer integers as decimal strings.
+  return wanted === actual || String(wanted) === String(actual);
 }

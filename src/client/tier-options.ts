@@ -1,0 +1,60 @@
+import type { LimiterEvent } from '../limiter/events';
+import { tierLimits, type TierLimits } from '../limiter/limits';
+import { TierLimiter } from '../limiter/tier-limiter';
+import type { BudgetRow, KeyRow } from './types';
+
+/** How a client keeps its calls inside the key's tier. */
+export interface TierOptions {
+  /**
+   * The key's tier, a `litellm_budget_table` row. With `tier` or `keyLimits` the client
+   * carries a limiter; without both it sends every call as it comes.
+   */
+  tier?: BudgetRow | null | undefined;
+  /** The key's own limits (`rpm_limit`, `tpm_limit`, `max_budget`, … of its row). */
+  keyLimits?: Partial<KeyRow> | null | undefined;
+  /** What the key has spent already, in USD. @default keyLimits.spend ?? 0 */
+  spend?: number | undefined;
+  /**
+   * What a call over the tier does: wait in line (`'queue'`, FIFO) or fail at once
+   * (`'reject'`) with a `RateLimitError` whose `source` is `'client'`.
+   * @default 'queue'
+   */
+  onLimit?: 'queue' | 'reject' | undefined;
+  /** A call that would wait longer than this, in milliseconds, is refused. @default Infinity */
+  maxWaitMs?: number | undefined;
+  /**
+   * The gateway's rate-limit window in milliseconds (its `LITELLM_RATE_LIMIT_WINDOW_SIZE`).
+   * @default 60000
+   */
+  windowMs?: number | undefined;
+}
+
+/** The key row fields that are the key's own limits. */
+export function hasTier(options: TierOptions): boolean {
+  return options.tier !== undefined || options.keyLimits !== undefined;
+}
+
+/** Limits and spend from a `/key/info` answer's `info`, tier included. */
+export function limitsFromKeyRow(info: KeyRow): { limits: TierLimits; spend: number } {
+  return {
+    limits: tierLimits(info.litellm_budget_table ?? null, info),
+    spend: Number(info.spend ?? 0) || 0,
+  };
+}
+
+export function buildLimiter(
+  options: TierOptions,
+  emit: (event: LimiterEvent) => void,
+  reload: () => Promise<{ limits: TierLimits; spend: number }>,
+): TierLimiter {
+  const limits = tierLimits(options.tier ?? null, options.keyLimits ?? null);
+  const spend = options.spend ?? (Number(options.keyLimits?.spend ?? 0) || 0);
+  return new TierLimiter(limits, {
+    spend,
+    emit,
+    reload,
+    ...(options.onLimit === undefined ? {} : { onLimit: options.onLimit }),
+    ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
+    ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+  });
+}
