@@ -89,8 +89,8 @@ export class APIError extends TierClientError {
 }
 
 function describe(init: APIErrorInit): string {
-  const status = init.status === undefined ? 'refused' : String(init.status);
-  return `${status} ${init.message} (${init.method} ${init.path})`;
+  const status = init.status === undefined ? '' : `${init.status} `;
+  return `${status}${init.message} (${init.method} ${init.path})`;
 }
 
 export class BadRequestError extends APIError {

@@ -10,6 +10,8 @@ export interface Gate {
     model: string | undefined;
     tokens: number;
     signal: AbortSignal | undefined;
+    method?: string | undefined;
+    path?: string | undefined;
   }): Promise<Grant>;
 }
 

@@ -25,7 +25,9 @@ export function limitedFetch(init: LimitedFetchInit): typeof fetch {
 
     const body = await readJson(request);
     const model = typeof body?.model === 'string' ? body.model : undefined;
-    const grant = await gate.acquire({ model, tokens: init.estimate(body), signal: request.signal });
+    const tokens = init.estimate(body);
+    const { method, signal } = request;
+    const grant = await gate.acquire({ model, tokens, signal, method, path });
 
     let response: Response;
     try {

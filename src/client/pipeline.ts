@@ -1,18 +1,13 @@
 import type { WithResponse } from './api-promise';
 import { readCallMeta } from './call-meta';
 import { errorFromResponse } from './error-factory';
-import {
-  APIConnectionError,
-  APITimeoutError,
-  APIUserAbortError,
-  TierClientError,
-  type RequestInfo,
-} from './errors';
+import { APIConnectionError, TierClientError, type RequestInfo } from './errors';
 import type { Emitter } from './events';
 import type { Logger } from './logger';
 import type { ResolvedTransportOptions } from './options';
 import { withRetries } from './retry';
-import { abortError, linkSignals, throwIfAborted } from './signals';
+import { AttemptSignal } from './attempt-signal';
+import { abortError, throwIfAborted } from './signals';
 import { ChatStream, type StreamUsage } from './stream';
 import type { ClientEvents, Gate, Grant } from './gate';
 
@@ -44,8 +39,8 @@ export interface PipelineContext {
   log: Logger;
   events: Pick<Emitter<ClientEvents>, 'emit'>;
   gate: Gate | undefined;
-  /** Fires when the client is closed. */
-  closed: AbortSignal;
+  /** Attempts in progress; `close()` aborts each. */
+  attempts: Set<AttemptSignal>;
 }
 
 /** Runs a call: retries around (limiter → transport → feedback) attempts. */
@@ -91,15 +86,15 @@ async function confirmed<T>(
   spec: CallSpec<T>,
   signal: AbortSignal | undefined,
 ): Promise<WithResponse<T> | undefined> {
-  const link = linkSignals([signal, ctx.closed]);
+  const attempt = new AttemptSignal(signal, ctx.options.timeoutMs, ctx.attempts, spec);
   try {
-    const data = await spec.confirm?.(link.signal);
+    const data = await spec.confirm?.(attempt.signal);
     if (data === undefined) return undefined;
     ctx.log.info(`${spec.method} ${spec.path}: an earlier attempt had succeeded; not re-sent`);
     const response = new Response(null, { status: 200 });
     return { data, response, meta: readCallMeta(response) };
   } finally {
-    link.release();
+    attempt.dispose();
   }
 }
 
@@ -116,26 +111,23 @@ async function runAttempt<T>(
   signal: AbortSignal | undefined,
   n: number,
 ): Promise<WithResponse<T>> {
+  const { method, path } = spec;
   const grant = spec.limited && ctx.gate
-    ? await ctx.gate.acquire({ ...spec.limited, signal })
+    ? await ctx.gate.acquire({ ...spec.limited, signal, method, path })
     : undefined;
 
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), ctx.options.timeoutMs);
-  // Lets a stream cancel the request itself when its reader stops early.
-  const cancel = new AbortController();
-  const link = linkSignals([signal, ctx.closed, timeout.signal, cancel.signal]);
+  const attempt = new AttemptSignal(signal, ctx.options.timeoutMs, ctx.attempts, spec);
   const started = Date.now();
-  let keepLink = false;
+  let streaming = false;
   try {
     let sent: Sent;
     try {
-      sent = await spec.send(link.signal);
+      sent = await spec.send(attempt.signal);
     } catch (cause) {
-      throw transportError(spec, cause, { signal, closed: ctx.closed, timeout: timeout.signal },
-        ctx.options.timeoutMs);
+      throw transportError(spec, cause, attempt);
     }
     const { response } = sent;
+    attempt.answered();
     ctx.log.debug(`${spec.method} ${spec.path} → ${response.status}`, {
       attempt: n,
       ms: Date.now() - started,
@@ -146,9 +138,8 @@ async function runAttempt<T>(
     }
     const meta = readCallMeta(response);
     if (spec.stream) {
-      keepLink = true;
-      const stream = openStream(spec, sent, link, grant, cancel);
-      return { data: stream as T, response, meta };
+      streaming = true;
+      return { data: openStream(spec, sent, attempt, grant) as T, response, meta };
     }
     grant?.settle({ sent: true, status: response.status, headers: response.headers,
       usage: usageOf(sent.data) });
@@ -157,46 +148,36 @@ async function runAttempt<T>(
     grant?.settle(outcomeOf(error));
     throw error;
   } finally {
-    clearTimeout(timer);
-    if (!keepLink) link.release();
+    if (!streaming) attempt.dispose();
   }
 }
 
+/** The stream holds the attempt (and its place in the limiter) until it ends. */
 function openStream<T>(
   spec: CallSpec<T>,
   sent: Sent<unknown>,
-  link: { signal: AbortSignal; release: () => void },
+  attempt: AttemptSignal,
   grant: Grant | undefined,
-  controller: AbortController,
 ): ChatStream<unknown> {
-  // The stream's own controller also aborts the fetch, through the linked signal.
-  const stop = () => controller.abort(link.signal.reason);
-  link.signal.addEventListener('abort', stop, { once: true });
-  const onAbort = () => sent.response.body?.cancel().catch(() => {});
-  controller.signal.addEventListener('abort', onAbort, { once: true });
+  const { response } = sent;
+  const onAbort = () => response.body?.cancel().catch(() => {});
+  attempt.signal.addEventListener('abort', onAbort, { once: true });
   return new ChatStream({
-    response: sent.response,
-    controller,
+    response,
+    controller: attempt.controller,
     request: spec,
     onEnd: ({ usage, error }) => {
-      link.signal.removeEventListener('abort', stop);
-      link.release();
-      grant?.settle({ sent: true, status: sent.response.status,
-        headers: sent.response.headers, usage: usage ?? null, error });
+      attempt.signal.removeEventListener('abort', onAbort);
+      attempt.dispose();
+      grant?.settle({ sent: true, status: response.status, headers: response.headers,
+        usage: usage ?? null, error });
     },
   });
 }
 
-function transportError(
-  spec: RequestInfo,
-  cause: unknown,
-  signals: { signal: AbortSignal | undefined; closed: AbortSignal; timeout: AbortSignal },
-  timeoutMs: number,
-): TierClientError {
+function transportError(spec: RequestInfo, cause: unknown, attempt: AttemptSignal) {
   if (cause instanceof TierClientError) return cause;
-  if (signals.signal?.aborted) return abortError(signals.signal);
-  if (signals.closed.aborted) return new APIUserAbortError('The client was closed');
-  if (signals.timeout.aborted) return new APITimeoutError({ ...spec, timeoutMs });
+  if (attempt.cut !== undefined) return attempt.signal.reason as TierClientError;
   const malformed = cause instanceof SyntaxError;
   return new APIConnectionError({
     ...spec,

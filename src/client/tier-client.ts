@@ -1,6 +1,7 @@
 import createClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/litellm';
 import { APIPromise, type WithResponse } from './api-promise';
+import { AttemptSignal, closedError } from './attempt-signal';
 import { isBrowser } from './environment';
 import { APIError, TierClientError } from './errors';
 import { Emitter } from './events';
@@ -52,7 +53,8 @@ export type TierClientEvents = ClientEvents & LimiterEvents;
 export class TierClient {
   readonly #options: ResolvedTransportOptions;
   readonly #api: Client<paths>;
-  readonly #closer = new AbortController();
+  readonly #attempts = new Set<AttemptSignal>();
+  #closed = false;
   readonly #events = new Emitter<TierClientEvents>();
   readonly #log: Logger;
   #limiter: TierLimiter | undefined;
@@ -375,7 +377,8 @@ export class TierClient {
 
   /** Ends every call in progress with `APIUserAbortError` and releases timers. */
   async close(): Promise<void> {
-    this.#closer.abort();
+    this.#closed = true;
+    for (const attempt of [...this.#attempts]) attempt.abort('closed', closedError());
     await this.#limiter?.close();
     this.#events.clear();
   }
@@ -399,7 +402,7 @@ export class TierClient {
     spec: CallSpec<T> & { management: boolean },
   ): Promise<WithResponse<T>> {
     if (spec.management) this.#guardBrowser(spec);
-    if (this.#closer.signal.aborted) throw new TierClientError('The client was closed');
+    if (this.#closed) throw new TierClientError('The client was closed');
     return runCall(this.#context(), spec, options?.signal);
   }
 
@@ -409,7 +412,7 @@ export class TierClient {
       log: this.#log,
       events: this.#events,
       gate: this.#limiter,
-      closed: this.#closer.signal,
+      attempts: this.#attempts,
     };
   }
 
