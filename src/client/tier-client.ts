@@ -15,7 +15,8 @@ import type { TierLimiter } from '../limiter/tier-limiter';
 import { keyHash, newBudgetId, newKeySecret } from './idempotency';
 import { levelledLogger, type Logger } from './logger';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './options';
-import { runCall, type CallSpec, type PipelineContext, type Sent } from './pipeline';
+import { directPost } from './direct-post';
+import { runCall, type CallSpec, type PipelineContext } from './pipeline';
 import { maskKey } from './secrets';
 import type { ChatStream } from './stream';
 import type {
@@ -58,6 +59,7 @@ export class TierClient {
   readonly #events = new Emitter<TierClientEvents>();
   readonly #log: Logger;
   #limiter: TierLimiter | undefined;
+  readonly #jsonHeaders: Record<string, string>;
 
   /**
    * A `fetch` that sends model calls through this client's tier limiter and feeds their
@@ -75,6 +77,11 @@ export class TierClient {
     });
     if (hasTier(options)) this.#installLimiter(options);
     this.#log = levelledLogger(this.#options.logger, this.#options.logLevel);
+    this.#jsonHeaders = {
+      ...this.#options.defaultHeaders,
+      Authorization: `Bearer ${this.#options.apiKey}`,
+      'Content-Type': 'application/json',
+    };
     this.#api = createClient<paths>({
       baseUrl: this.#options.baseUrl,
       // Resolved per request, so a fetch mock installed after construction is still used.
@@ -355,12 +362,7 @@ export class TierClient {
       management: false,
       stream,
       limited: this.#shape(body),
-      send: (signal) =>
-        this.#api.POST('/v1/chat/completions', {
-          body,
-          signal,
-          ...(stream ? { parseAs: 'stream' as const } : {}),
-        }) as Promise<Sent<never>>,
+      send: (signal) => this.#post<never>('/v1/chat/completions', body, signal, stream),
     });
   }
 
@@ -371,7 +373,7 @@ export class TierClient {
       path: '/v1/embeddings',
       management: false,
       limited: this.#shape(body),
-      send: (signal) => this.#api.POST('/v1/embeddings', { body, signal }),
+      send: (signal) => this.#post<EmbeddingResponse>('/v1/embeddings', body, signal, false),
     });
   }
 
@@ -414,6 +416,12 @@ export class TierClient {
       gate: this.#limiter,
       attempts: this.#attempts,
     };
+  }
+
+  #post<T>(path: string, body: unknown, signal: AbortSignal, stream: boolean) {
+    const transport = this.#options.fetch ?? globalThis.fetch;
+    const headers = this.#jsonHeaders;
+    return directPost<T>(transport, this.#options.baseUrl + path, { headers, body, signal, stream });
   }
 
   #installLimiter(options: TierOptions): void {

@@ -27,8 +27,8 @@ describe('fetch resolved at call time', () => {
 
   it('uses a custom fetch option instead of the global one', async () => {
     const seen: Request[] = [];
-    const custom: typeof fetch = async (input) => {
-      seen.push(input as Request);
+    const custom: typeof fetch = async (input, init) => {
+      seen.push(new Request(input, init));
       return replay('chat.ok.json');
     };
     const client = new TierClient({ baseUrl: BASE_URL, apiKey: MASTER_KEY, fetch: custom });
@@ -46,8 +46,8 @@ describe('fetch resolved at call time', () => {
 
   it('strips a trailing /v1 from baseUrl so routes are not doubled', async () => {
     const seen: string[] = [];
-    const custom: typeof fetch = async (input) => {
-      seen.push((input as Request).url);
+    const custom: typeof fetch = async (input, init) => {
+      seen.push(new Request(input, init).url);
       return replay('chat.ok.json');
     };
     const baseUrl = `${BASE_URL}/v1/`;
