@@ -12,8 +12,9 @@ export interface WithResponse<T> {
  * `await client.createBudget(b)` is the row; `await client.createBudget(b).withResponse()`
  * adds `response` and `meta` (call id, cost, rate-limit headers).
  */
-export class APIPromise<T> implements PromiseLike<T> {
+export class APIPromise<T> implements Promise<T> {
   readonly #inner: Promise<WithResponse<T>>;
+  readonly [Symbol.toStringTag] = 'APIPromise';
 
   constructor(inner: Promise<WithResponse<T>>) {
     this.#inner = inner;

@@ -88,7 +88,10 @@ async function confirmed<T>(
 ): Promise<WithResponse<T> | undefined> {
   const attempt = new AttemptSignal(signal, ctx.options.timeoutMs, ctx.attempts, spec);
   try {
-    const data = await spec.confirm?.(attempt.signal);
+    const data = await spec.confirm?.(attempt.signal).catch((cause: unknown) => {
+      if (cause instanceof TierClientError) throw cause;
+      throw transportError(spec, cause, attempt);
+    });
     if (data === undefined) return undefined;
     ctx.log.info(`${spec.method} ${spec.path}: an earlier attempt had succeeded; not re-sent`);
     const response = new Response(null, { status: 200 });
