@@ -5,7 +5,9 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { readdir, stat } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { runIfMain } from './support/main';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 
@@ -69,7 +71,19 @@ function kb(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KB`;
 }
 
-async function main(): Promise<void> {
+/** When `dist/browser/index.js` was built, and whether a file in `src/` is newer. */
+async function distNote(): Promise<string> {
+  const built = (await stat(new URL('../dist/browser/index.js', import.meta.url))).mtime;
+  const files = await readdir(new URL('../src/', import.meta.url), { recursive: true });
+  const times = await Promise.all(files.map(async (f) =>
+    (await stat(new URL(`../src/${f}`, import.meta.url))).mtime.getTime()));
+  const stale = Math.max(...times) > built.getTime();
+  return `Ours is \`dist/browser\` as built at ${built.toISOString()}` +
+    (stale ? ' — **older than some file in src/: run `npm run build` first**.' : '.');
+}
+
+/** The size section: each bundle beside ours; deterministic, so one build each. */
+export default async function bundleSize(): Promise<string> {
   const sizes = [];
   for (const client of CLIENTS) sizes.push({ ...client, ...(await measureBundle(client.source)) });
   const ours = sizes[0]!;
@@ -80,12 +94,9 @@ async function main(): Promise<void> {
       `| ${s.name} | ${kb(s.bytes)} | ${kb(s.gzipBytes)} | ` +
       `${s.gzipBytes} | ${(s.gzipBytes / ours.gzipBytes).toFixed(2)}× |`),
   ];
-  process.stdout.write(`${lines.join('\n')}\n`);
+  return ['## Size: browser bundle of one import', '',
+    'esbuild for the browser, minified, gzip level 9; sizes are deterministic (one build). ' +
+      (await distNote()), '', ...lines].join('\n');
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`${String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+runIfMain(import.meta.url, bundleSize);

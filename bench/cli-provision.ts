@@ -1,4 +1,5 @@
-// `npx tsx bench/cli-provision.ts [count]`: provisions keys with `litellm-tiers keys create`
+// `npx tsx bench/cli-provision.ts [count]` (or BENCH_CLI_KEYS; BENCH_CLI_ROUNDS): provisions
+// keys with `litellm-tiers keys create`
 // against the local gateway and prints keys per second and peak RSS as a markdown table,
 // next to a baseline from the same run: a bare fetch loop (what a curl script does) at the
 // same concurrency, with no keys file, no fsync and no exactly-once bookkeeping.
@@ -9,8 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/program';
 import { startGateway, type RunningGateway } from '../src/gateway';
+import { envNumber } from './support/env';
+import { runIfMain } from './support/main';
+import { spread } from './support/measure';
 
-const COUNT = Number(process.argv[2] ?? 10_000);
+const COUNT = Number(process.argv[2] ?? envNumber('BENCH_CLI_KEYS', 10_000));
+const ROUNDS = envNumber('BENCH_CLI_ROUNDS', 2);
 const CONCURRENCY = [8, 32];
 
 interface Measured {
@@ -62,13 +67,16 @@ async function setUp(gateway: RunningGateway, dir: string, tiers: string[]): Pro
   if (code !== 0) throw new Error(`apply exited ${code}`);
 }
 
+let runs = 0;
+
 /** One run against a fresh gateway, so every run starts from the same empty state. */
 async function once(dir: string, mode: 'raw' | 'cli', concurrency: number) {
   const gateway = await startGateway();
   try {
     const tier = `${mode}${concurrency}`;
     await setUp(gateway, dir, [tier]);
-    const out = join(dir, `keys-${tier}.jsonl`);
+    // A file of its own per run: a file from an earlier round would make the CLI resume.
+    const out = join(dir, `keys-${tier}-${(runs += 1)}.jsonl`);
     const result = await runChild([mode, gateway.url, gateway.masterKey, tier, String(COUNT),
       out, String(concurrency)]);
     if (result.code !== 0) throw new Error(`${mode} run exited ${result.code}`);
@@ -97,31 +105,47 @@ async function checkFile(path: string): Promise<void> {
   }
 }
 
+const rate = (row: Measured) => COUNT / (row.ms / 1000);
+
+/** One line per run and concurrency: medians over rounds, min–max of keys/s. */
 function table(rows: Measured[]): string {
   const lines = [
     `${COUNT} keys per run; each run in its own process (bundled JS) against a fresh local ` +
-      `gateway in the parent; Node ${process.version}`,
+      `gateway in the parent; ${ROUNDS} rounds, median (min–max); Node ${process.version}`,
     '',
     '| run | concurrency | seconds | keys/s | peak RSS (MB) | keys/s vs baseline |',
     '|---|---:|---:|---:|---:|---:|',
   ];
-  for (const row of rows) {
-    const base = rows.find((r) => r.concurrency === row.concurrency && r.name.includes('baseline'));
-    const rate = COUNT / (row.ms / 1000);
-    const baseRate = base ? COUNT / (base.ms / 1000) : rate;
-    lines.push(`| ${row.name} | ${row.concurrency} | ${(row.ms / 1000).toFixed(1)} | ` +
-      `${rate.toFixed(0)} | ${(row.maxRssKb / 1024).toFixed(0)} | ` +
-      `${(rate / baseRate).toFixed(2)} |`);
+  const group = (name: string, concurrency: number) =>
+    rows.filter((r) => r.name === name && r.concurrency === concurrency);
+  for (const concurrency of CONCURRENCY) {
+    const base = spread(group('fetch loop (baseline)', concurrency).map(rate)).median;
+    for (const name of ['fetch loop (baseline)', 'litellm-tiers keys create']) {
+      const runs = group(name, concurrency);
+      const keys = spread(runs.map(rate));
+      const seconds = spread(runs.map((r) => r.ms / 1000)).median;
+      const rss = spread(runs.map((r) => r.maxRssKb / 1024)).median;
+      lines.push(`| ${name} | ${concurrency} | ${seconds.toFixed(1)} | ` +
+        `${keys.median.toFixed(0)} (${keys.min.toFixed(0)}–${keys.max.toFixed(0)}) | ` +
+        `${rss.toFixed(0)} | ${(keys.median / base).toFixed(2)} |`);
+    }
   }
   return lines.join('\n');
 }
 
-await bundleChild();
-const dir = await mkdtemp(join(tmpdir(), 'cli-bench-'));
-try {
-  const rows: Measured[] = [];
-  for (const concurrency of CONCURRENCY) rows.push(...(await measure(dir, concurrency)));
-  process.stdout.write(`${table(rows)}\n`);
-} finally {
-  await rm(dir, { recursive: true, force: true });
+/** The CLI provisioning section: `keys create` beside a bare fetch loop, same concurrency. */
+export default async function cliProvision(): Promise<string> {
+  await bundleChild();
+  const dir = await mkdtemp(join(tmpdir(), 'cli-bench-'));
+  try {
+    const rows: Measured[] = [];
+    for (let round = 0; round < ROUNDS; round += 1) {
+      for (const concurrency of CONCURRENCY) rows.push(...(await measure(dir, concurrency)));
+    }
+    return ['## CLI provisioning: `litellm-tiers keys create`', '', table(rows)].join('\n');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
+
+runIfMain(import.meta.url, cliProvision);

@@ -1,5 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { GatewayStats, StartGatewayOptions } from '../../src/gateway/index';
 
 /** The local gateway in a process of its own, so that it does not share the client's core. */
 export interface GatewayProcess {
@@ -32,4 +33,47 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** A gateway process whose counters can be read (`stats()`), for accuracy benchmarks. */
+export interface StatsGateway extends GatewayProcess {
+  stats(): Promise<GatewayStats>;
+}
+
+type ChildMessage =
+  | { type: 'ready'; url: string; masterKey: string }
+  | { type: 'stats'; id: number; stats: GatewayStats };
+
+type Waiter = { resolve(stats: GatewayStats): void; reject(error: Error): void };
+
+const CHILD = fileURLToPath(new URL('./gateway-child.ts', import.meta.url));
+
+/** Starts the gateway with `options` (e.g. `{ windowMs: 2000 }`) in a child with IPC. */
+export async function startStatsGateway(options: StartGatewayOptions = {}): Promise<StatsGateway> {
+  const child = fork(CHILD, [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const waiting = new Map<number, Waiter>();
+  let next = 0;
+  const ready = new Promise<{ url: string; masterKey: string }>((resolve, reject) => {
+    child.once('exit', (code) => {
+      const error = new Error(`gateway process exited (${code})`);
+      for (const waiter of waiting.values()) waiter.reject(error);
+      reject(error);
+    });
+    child.on('message', (message: ChildMessage) => {
+      if (message.type === 'ready') return resolve(message);
+      waiting.get(message.id)?.resolve(message.stats);
+      waiting.delete(message.id);
+    });
+  });
+  const { url, masterKey } = await ready;
+  const stats = () => new Promise<GatewayStats>((resolve, reject) => {
+    if (!child.connected) return reject(new Error('gateway process is gone'));
+    next += 1;
+    waiting.set(next, { resolve, reject });
+    child.send({ type: 'stats', id: next });
+  });
+  return { url, masterKey, stats, stop: () => stop(child) };
 }

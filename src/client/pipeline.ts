@@ -1,5 +1,5 @@
 import type { WithResponse } from './api-promise';
-import { readCallMeta } from './call-meta';
+import { readCallMeta, type CallMeta } from './call-meta';
 import { errorFromResponse } from './error-factory';
 import { APIConnectionError, TierClientError, type RequestInfo } from './errors';
 import type { Emitter } from './events';
@@ -95,10 +95,22 @@ async function confirmed<T>(
     if (data === undefined) return undefined;
     ctx.log.info(`${spec.method} ${spec.path}: an earlier attempt had succeeded; not re-sent`);
     const response = new Response(null, { status: 200 });
-    return { data, response, meta: readCallMeta(response) };
+    return answered(data, response);
   } finally {
     attempt.dispose();
   }
+}
+
+/** The body with its answer; the headers are read into `meta` only when asked for. */
+function answered<T>(data: T, response: Response): WithResponse<T> {
+  let meta: CallMeta | undefined;
+  return {
+    data,
+    response,
+    get meta() {
+      return (meta ??= readCallMeta(response));
+    },
+  };
 }
 
 /** An answer lost on the way back may mean the gateway did the work. */
@@ -139,14 +151,13 @@ async function runAttempt<T>(
     if (!response.ok) {
       throw errorFromResponse(spec, response.status, sent.error, response.headers);
     }
-    const meta = readCallMeta(response);
     if (spec.stream) {
       streaming = true;
-      return { data: openStream(spec, sent, attempt, grant) as T, response, meta };
+      return answered(openStream(spec, sent, attempt, grant) as T, response);
     }
     grant?.settle({ sent: true, status: response.status, headers: response.headers,
       usage: usageOf(sent.data) });
-    return { data: sent.data as T, response, meta };
+    return answered(sent.data as T, response);
   } catch (error) {
     grant?.settle(outcomeOf(error));
     throw error;

@@ -9,9 +9,8 @@ import type { ClientEvents, LimiterEvents } from './gate';
 import { limitedFetch } from './limited-fetch';
 import { buildLimiter, hasTier, limitsFromKeyRow, type TierOptions } from './tier-options';
 import { estimateTokens } from '../limiter/estimate';
-import { smallestTpm } from '../limiter/limits';
 import type { LimiterState } from '../limiter/state';
-import type { TierLimiter } from '../limiter/tier-limiter';
+import type { Limiter } from '../limiter/limiter';
 import { keyHash, newBudgetId, newKeySecret } from './idempotency';
 import { levelledLogger, type Logger } from './logger';
 import { resolveTransportOptions, type ResolvedTransportOptions, type TransportOptions } from './options';
@@ -58,7 +57,7 @@ export class TierClient {
   #closed = false;
   readonly #events = new Emitter<TierClientEvents>();
   readonly #log: Logger;
-  #limiter: TierLimiter | undefined;
+  #limiter: Limiter | undefined;
   readonly #jsonHeaders: Record<string, string>;
 
   /**
@@ -444,10 +443,7 @@ export class TierClient {
   }
 
   #estimate(body: unknown): number {
-    const limits = this.#limiter?.state().limits;
-    const model = (body as { model?: unknown } | undefined)?.model;
-    const tpm = limits ? smallestTpm(limits, typeof model === 'string' ? model : undefined) : null;
-    return estimateTokens(body, tpm);
+    return this.#limiter ? this.#limiter.estimate(body) : estimateTokens(body, null);
   }
 
   /** The transport settings a derived client keeps. */

@@ -1,5 +1,8 @@
 import type { LimiterEvent } from '../limiter/events';
 import { tierLimits, type TierLimits } from '../limiter/limits';
+import type { Limiter } from '../limiter/limiter';
+import type { RedisOption } from '../limiter/redis-option';
+import { SharedLimiter } from '../limiter/shared';
 import { TierLimiter } from '../limiter/tier-limiter';
 import type { BudgetRow, KeyRow } from './types';
 
@@ -27,6 +30,24 @@ export interface TierOptions {
    * @default 60000
    */
   windowMs?: number | undefined;
+  /**
+   * Shares the key's tier with every process holding the key, through this Redis: an ioredis
+   * client (Redis or Cluster; the SDK opens its own connections from it and never closes it)
+   * or a `redis://` / `rediss://` URL (needs the optional peer dependency `ioredis`). Node
+   * only. Without it the limits are this process's alone.
+   */
+  redis?: RedisOption | undefined;
+  /**
+   * What a call does when the shared limiter's Redis cannot be reached: `'fail'` refuses it
+   * with `LimiterUnavailableError` (nothing is sent); `'local'` keeps each process to its
+   * share of the tier (the tier divided by the processes last seen sharing it), after waiting
+   * out one window, until Redis answers again.
+   * @default 'fail'
+   */
+  redisFallback?: 'fail' | 'local' | undefined;
+  /** A Redis command without an answer after this long fails, in milliseconds.
+   * @default 1000, or two heartbeats (a tenth of the window each) when longer */
+  redisTimeoutMs?: number | undefined;
 }
 
 /** The key row fields that are the key's own limits. */
@@ -43,18 +64,28 @@ export function limitsFromKeyRow(info: KeyRow): { limits: TierLimits; spend: num
 }
 
 export function buildLimiter(
-  options: TierOptions,
+  options: TierOptions & { apiKey?: string | undefined },
   emit: (event: LimiterEvent) => void,
   reload: () => Promise<{ limits: TierLimits; spend: number }>,
-): TierLimiter {
+): Limiter {
   const limits = tierLimits(options.tier ?? null, options.keyLimits ?? null);
   const spend = options.spend ?? (Number(options.keyLimits?.spend ?? 0) || 0);
-  return new TierLimiter(limits, {
+  const limiterOptions = {
     spend,
     emit,
     reload,
     ...(options.onLimit === undefined ? {} : { onLimit: options.onLimit }),
     ...(options.maxWaitMs === undefined ? {} : { maxWaitMs: options.maxWaitMs }),
     ...(options.windowMs === undefined ? {} : { windowMs: options.windowMs }),
+  };
+  if (options.redis === undefined) return new TierLimiter(limits, limiterOptions);
+  if (typeof options.apiKey !== 'string') {
+    throw new TypeError('redis needs the client\'s apiKey: the shared limits are the key\'s');
+  }
+  return new SharedLimiter(limits, limiterOptions, {
+    redis: options.redis,
+    apiKey: options.apiKey,
+    fallback: options.redisFallback,
+    timeoutMs: options.redisTimeoutMs,
   });
 }

@@ -49,7 +49,7 @@ export function statsOf(ctx: ReturnType<typeof useTierGateway>, token: string) {
   return { ...stats, refusedTotal: refused };
 }
 
-export function settleAll<T>(promises: Array<Promise<T>>) {
+export function settleAll(promises: Array<PromiseLike<unknown>>) {
   return Promise.allSettled(promises).then((results) => ({
     ok: results.filter((r) => r.status === 'fulfilled').length,
     errors: results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : [])),
