@@ -1,41 +1,7 @@
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
-import { useGateway, useTempDir } from './harness';
+import { describe, expect, it } from 'vitest';
+import { useTwoTiers } from './two-tiers-fixture';
 
-const gw = useGateway();
-const tempDir = useTempDir();
-
-interface StatusDoc {
-  tiers: Array<{ budget_id: string; rpm_limit: number | null; keys: number }>;
-  untiered: number;
-}
-
-async function statusDoc(): Promise<StatusDoc> {
-  const r = await gw.run(['status', '--json']);
-  expect(r.code).toBe(0);
-  return JSON.parse(r.stdout) as StatusDoc;
-}
-
-const keysOn = (doc: StatusDoc, tier: string) => doc.tiers.find((t) => t.budget_id === tier)?.keys;
-
-beforeAll(async () => {
-  const file = join(await tempDir(), 'tiers.yaml');
-  await writeFile(file, [
-    'tiers:',
-    '  - budget_id: basic',
-    '    rpm_limit: 10',
-    '  - budget_id: pro',
-    '    rpm_limit: 1000',
-    '    tpm_limit: 100000',
-  ].join('\n'));
-  expect((await gw.run(['apply', file])).code).toBe(0);
-  const out = join(await tempDir(), 'keys.jsonl');
-  expect((await gw.run(['keys', 'create', '--tier', 'basic', '--count', '5', '--out', out])).code)
-    .toBe(0);
-  expect((await gw.run(['keys', 'create', '--tier', 'pro', '--count', '2', '--out', out])).code)
-    .toBe(0);
-});
+const { gw, statusDoc, keysOn } = useTwoTiers();
 
 describe('status', () => {
   it("shows each tier's limits and how many keys it holds", async () => {
