@@ -23,5 +23,7 @@ export {
   type LimitName,
   type RefusalSource,
 } from './client/errors';
+export { LimiterUnavailableError } from './limiter/limiter-unavailable';
+export type { RedisOption, IORedisLike } from './limiter/redis-option';
 export type * from './client/types';
 export type { paths, components, operations } from './generated/litellm';

@@ -1,4 +1,5 @@
 import Bottleneck from 'bottleneck';
+import { keepRefreshOnUpdate } from './bottleneck-refresh';
 import { makeFast } from './fast-bottleneck';
 
 /**
@@ -8,5 +9,6 @@ import { makeFast } from './fast-bottleneck';
 export function createBottleneck(options: Bottleneck.ConstructorOptions): Bottleneck {
   const limiter = new Bottleneck(options);
   makeFast(limiter);
+  keepRefreshOnUpdate(limiter);
   return limiter;
 }

@@ -17,3 +17,8 @@ export { readReport } from './report';
 export type { GatewayReport } from './report';
 export { createBottleneck } from './engine';
 export { makeFast, isFast, canMakeFast, FAST_PATH_VERSION } from './fast-bottleneck';
+export { LimiterUnavailableError } from './limiter-unavailable';
+export type { Limiter } from './limiter';
+export { SharedLimiter, type SharedLimiterOptions } from './shared';
+export type { RedisOption, IORedisLike } from './redis-option';
+export type { SharedLimiterState } from './state';

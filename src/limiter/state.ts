@@ -12,6 +12,20 @@ export interface LaneState {
   available: number | null;
 }
 
+/** The Redis-shared limiter's own view (see the `redis` option). */
+export interface SharedLimiterState {
+  /** `'shared'` on the Redis ledger; `'local'` during a fallback to a share of the tier. */
+  mode: 'shared' | 'local';
+  /** Processes seen using the key within the last window. */
+  peers: number;
+  /** The ledger's id; it changes when Redis loses its data. */
+  epoch: string;
+  /** Grants not sent because their lease ran out first (a freeze), or found gone. */
+  lapses: number;
+  /** Whether Bottleneck's parallel jobs are leased (2.19.5); null without a parallel cap. */
+  parallelLeased: boolean | null;
+}
+
 export interface LimiterState {
   /** The limits in force, including what the gateway reported. */
   limits: TierLimits;
@@ -31,6 +45,8 @@ export interface LimiterState {
   /** Whether Bottleneck runs on microtasks (see `makeFast`). */
   fastPath: boolean;
   closed: boolean;
+  /** Present when the tier is shared across processes through Redis. */
+  shared?: SharedLimiterState;
 }
 
 export function laneState(lane: Lane): LaneState {
