@@ -30,7 +30,11 @@ export class APIPromise<T> implements Promise<T> {
     onfulfilled?: ((value: T) => R1 | PromiseLike<R1>) | null,
     onrejected?: ((reason: unknown) => R2 | PromiseLike<R2>) | null,
   ): Promise<R1 | R2> {
-    return this.#inner.then((r) => r.data).then(onfulfilled, onrejected);
+    // One hop, not two: the body is handed straight to `onfulfilled`.
+    const fulfilled = typeof onfulfilled === 'function'
+      ? (r: WithResponse<T>) => onfulfilled(r.data)
+      : (r: WithResponse<T>) => r.data as unknown as R1;
+    return this.#inner.then(fulfilled, onrejected);
   }
 
   catch<R = never>(onrejected?: ((reason: unknown) => R | PromiseLike<R>) | null) {

@@ -1,10 +1,12 @@
 /** The parts of any error body the gateway sends, in one shape. */
 export interface ErrorParts {
   message: string;
-  type: string | undefined;
-  code: string | undefined;
-  param: string | undefined;
+  type?: string | undefined;
+  code?: string | undefined;
+  param?: string | undefined;
 }
+
+type Row = Record<string, unknown>;
 
 /**
  * Reads the proxy's error bodies: `{"error":{message,type,param,code}}`,
@@ -12,29 +14,22 @@ export interface ErrorParts {
  * text (the text/plain 500), or nothing at all.
  */
 export function readErrorBody(body: unknown, status: number | undefined): ErrorParts {
-  if (typeof body === 'string') return plain(body.trim() || fallback(status));
-  if (!body || typeof body !== 'object') return plain(fallback(status));
-
-  const record = body as Record<string, unknown>;
-  if (record.error && typeof record.error === 'object') return fromOpenAIStyle(record.error);
-  if (typeof record.error === 'string') return plain(record.error);
-  if (Array.isArray(record.detail)) return fromValidation(record.detail);
-  if (record.detail && typeof record.detail === 'object') {
-    const inner = (record.detail as Record<string, unknown>).error;
-    return plain(typeof inner === 'string' ? inner : JSON.stringify(record.detail));
+  const fallback = status === undefined ? 'Request failed' : `Request failed with status ${status}`;
+  if (typeof body === 'string') return { message: body.trim() || fallback };
+  const { error, detail } = (body && typeof body === 'object' ? body : {}) as Row;
+  if (error && typeof error === 'object') {
+    const e = error as Row;
+    const message = typeof e.message === 'string' ? e.message : JSON.stringify(error);
+    const [type, code, param] = [e.type, e.code, e.param].map(meaningful);
+    return { message, type, code, param };
   }
-  if (typeof record.detail === 'string') return plain(record.detail);
-  return plain(fallback(status));
-}
-
-function fromOpenAIStyle(error: object): ErrorParts {
-  const e = error as Record<string, unknown>;
-  return {
-    message: typeof e.message === 'string' ? e.message : JSON.stringify(error),
-    type: meaningful(e.type),
-    code: meaningful(e.code),
-    param: meaningful(e.param),
-  };
+  if (typeof error === 'string') return { message: error };
+  if (Array.isArray(detail)) return fromValidation(detail);
+  if (detail && typeof detail === 'object') {
+    const inner = (detail as Row).error;
+    return { message: typeof inner === 'string' ? inner : JSON.stringify(detail) };
+  }
+  return { message: typeof detail === 'string' ? detail : fallback };
 }
 
 function fromValidation(detail: unknown[]): ErrorParts {
@@ -44,27 +39,16 @@ function fromValidation(detail: unknown[]): ErrorParts {
     const input = d.input === undefined ? '' : ` (got ${JSON.stringify(d.input)})`;
     return `${where}: ${String(d.msg ?? 'invalid')}${input}`;
   });
-  const first = detail[0] as { loc?: unknown } | undefined;
-  const loc = Array.isArray(first?.loc) ? first.loc : [];
+  const loc = (detail[0] as { loc?: unknown } | undefined)?.loc;
   return {
     message: parts.join('; ') || 'Validation failed',
     type: 'validation_error',
-    code: undefined,
-    param: loc.length ? String(loc[loc.length - 1]) : undefined,
+    param: Array.isArray(loc) && loc.length ? String(loc[loc.length - 1]) : undefined,
   };
 }
 
 /** The proxy writes Python's `None` as a string in some versions; treat it as absent. */
 function meaningful(value: unknown): string | undefined {
-  if (value === null || value === undefined) return undefined;
-  const text = String(value);
-  return text === 'None' || text === '' ? undefined : text;
-}
-
-function plain(message: string): ErrorParts {
-  return { message, type: undefined, code: undefined, param: undefined };
-}
-
-function fallback(status: number | undefined): string {
-  return status === undefined ? 'Request failed' : `Request failed with status ${status}`;
+  const text = value ?? '';
+  return text === 'None' || text === '' ? undefined : String(text);
 }

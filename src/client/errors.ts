@@ -13,6 +13,15 @@ export type LimitName =
 /** Who refused: the gateway answered, or the client's tier limiter said no before sending. */
 export type RefusalSource = 'gateway' | 'client';
 
+/** `{ name, message, ...the listed fields }` of an error, for its `toJSON()`. */
+function fields(error: object, names: string): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const name of `name message ${names}`.split(' ')) {
+    if (name) out[name] = (error as Record<string, unknown>)[name];
+  }
+  return out;
+}
+
 /** Base of every error this SDK throws. Messages never carry a full key. */
 export class TierClientError extends Error {
   override name = 'TierClientError';
@@ -22,7 +31,7 @@ export class TierClientError extends Error {
   }
 
   toJSON(): Record<string, unknown> {
-    return { name: this.name, message: this.message };
+    return fields(this, '');
   }
 }
 
@@ -48,49 +57,38 @@ export interface APIErrorInit extends RequestInfo {
 export class APIError extends TierClientError {
   override name = 'APIError';
   /** HTTP status; `undefined` when the local limiter refused without a request. */
-  readonly status: number | undefined;
+  declare readonly status: number | undefined;
   /** The parsed body: JSON when it was JSON, else the text. */
-  readonly body: unknown;
-  readonly headers: Headers | undefined;
+  declare readonly body: unknown;
+  declare readonly headers: Headers | undefined;
   /** `x-litellm-call-id` of the failed call, when the gateway sent one. */
-  readonly requestId: string | undefined;
-  readonly type: string | undefined;
-  readonly code: string | undefined;
-  readonly param: string | undefined;
-  readonly method: string;
-  readonly path: string;
+  declare readonly requestId: string | undefined;
+  declare readonly type: string | undefined;
+  declare readonly code: string | undefined;
+  declare readonly param: string | undefined;
+  declare readonly method: string;
+  declare readonly path: string;
 
   constructor(init: APIErrorInit) {
-    super(describe(init));
-    this.status = init.status;
-    this.body = maskDeep(init.body);
-    this.headers = init.headers;
-    this.requestId = init.headers?.get('x-litellm-call-id') ?? undefined;
-    this.type = init.type;
-    this.code = init.code;
-    this.param = init.param;
-    this.method = init.method;
-    this.path = init.path;
+    const { status, headers } = init;
+    const prefix = status === undefined ? '' : `${status} `;
+    super(`${prefix}${init.message} (${init.method} ${init.path})`);
+    Object.assign(this, {
+      status,
+      body: maskDeep(init.body),
+      headers,
+      requestId: headers?.get('x-litellm-call-id') ?? undefined,
+      type: init.type,
+      code: init.code,
+      param: init.param,
+      method: init.method,
+      path: init.path,
+    });
   }
 
   override toJSON(): Record<string, unknown> {
-    return {
-      ...super.toJSON(),
-      status: this.status,
-      type: this.type,
-      code: this.code,
-      param: this.param,
-      requestId: this.requestId,
-      method: this.method,
-      path: this.path,
-      body: this.body,
-    };
+    return fields(this, 'status type code param requestId method path body');
   }
-}
-
-function describe(init: APIErrorInit): string {
-  const status = init.status === undefined ? '' : `${init.status} `;
-  return `${status}${init.message} (${init.method} ${init.path})`;
 }
 
 export class BadRequestError extends APIError {
@@ -124,73 +122,65 @@ export interface RefusalInit {
 /** A rate limit refused the call: the gateway's 429, or the tier limiter before sending. */
 export class RateLimitError extends APIError {
   override name = 'RateLimitError';
-  readonly source: RefusalSource;
-  readonly limit: LimitName;
-  readonly model: string | undefined;
+  declare readonly source: RefusalSource;
+  declare readonly limit: LimitName;
+  declare readonly model: string | undefined;
   /** How long to wait before the limit can admit the call again, in milliseconds. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
 
   constructor(init: APIErrorInit & RefusalInit & { retryAfterMs: number | undefined }) {
     super(init);
-    this.source = init.source;
-    this.limit = init.limit;
-    this.model = init.model;
-    this.retryAfterMs = init.retryAfterMs;
+    const { source, limit, model, retryAfterMs } = init;
+    Object.assign(this, { source, limit, model, retryAfterMs });
   }
 
   override toJSON(): Record<string, unknown> {
-    const { source, limit, model, retryAfterMs } = this;
-    return { ...super.toJSON(), source, limit, model, retryAfterMs };
+    return { ...super.toJSON(), ...fields(this, 'source limit model retryAfterMs') };
   }
 }
 
 /** The key's (or a model's) budget is spent: never retried; wait for the budget to reset. */
 export class BudgetExceededError extends APIError {
   override name = 'BudgetExceededError';
-  readonly source: RefusalSource;
-  readonly limit: LimitName;
-  readonly model: string | undefined;
+  declare readonly source: RefusalSource;
+  declare readonly limit: LimitName;
+  declare readonly model: string | undefined;
   /** Spend in USD when known. */
-  readonly spend: number | undefined;
+  declare readonly spend: number | undefined;
   /** The budget in USD when known. */
-  readonly maxBudget: number | undefined;
+  declare readonly maxBudget: number | undefined;
 
   constructor(
     init: APIErrorInit &
       RefusalInit & { spend?: number | undefined; maxBudget?: number | undefined },
   ) {
     super(init);
-    this.source = init.source;
-    this.limit = init.limit;
-    this.model = init.model;
-    this.spend = init.spend;
-    this.maxBudget = init.maxBudget;
+    const { source, limit, model, spend, maxBudget } = init;
+    Object.assign(this, { source, limit, model, spend, maxBudget });
   }
 
   override toJSON(): Record<string, unknown> {
-    const { source, limit, model, spend, maxBudget } = this;
-    return { ...super.toJSON(), source, limit, model, spend, maxBudget };
+    return { ...super.toJSON(), ...fields(this, 'source limit model spend maxBudget') };
   }
 }
 
 /** The request never got an answer: DNS, refused or dropped connection, malformed body. */
 export class APIConnectionError extends TierClientError {
   override name = 'APIConnectionError';
-  readonly method: string;
-  readonly path: string;
+  declare readonly method: string;
+  declare readonly path: string;
 
   constructor(info: RequestInfo & { message?: string; cause?: unknown }) {
-    const why = info.message ?? 'Connection error';
-    super(`${why} (${info.method} ${info.path})`, { cause: info.cause });
-    this.method = info.method;
-    this.path = info.path;
+    const { method, path } = info;
+    super(`${info.message ?? 'Connection error'} (${method} ${path})`, { cause: info.cause });
+    Object.assign(this, { method, path });
   }
 }
 
 /** No answer within `timeoutMs`. */
 export class APITimeoutError extends APIConnectionError {
   override name = 'APITimeoutError';
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
 
   constructor(info: RequestInfo & { timeoutMs: number }) {
     super({ ...info, message: `Request timed out after ${info.timeoutMs} ms` });

@@ -1,5 +1,7 @@
 import { errorFromResponse } from './error-factory';
 import type { Gate, Grant } from './gate';
+import { parseLoosely } from './send';
+import { sseReader } from './sse';
 import type { StreamUsage } from './stream';
 
 /** Routes that manage the gateway rather than use a model: the tier does not count them. */
@@ -58,8 +60,8 @@ async function observe(
 ): Promise<Response> {
   const base = { sent: true, status: response.status, headers: response.headers };
   if (!response.ok) {
-    const text = await response.clone().text().catch(() => '');
-    const error = errorFromResponse(request, response.status, parseMaybe(text), response.headers);
+    const body = parseLoosely(await response.clone().text().catch(() => ''));
+    const error = errorFromResponse(request, response.status, body, response.headers);
     grant.settle({ ...base, error });
     return response;
   }
@@ -76,14 +78,6 @@ async function observe(
   return response;
 }
 
-function parseMaybe(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
 /** Passes the stream through untouched, noting its usage frame; settles when it ends. */
 function watchStream(
   body: ReadableStream<Uint8Array>,
@@ -91,21 +85,16 @@ function watchStream(
   base: { sent: boolean; status: number; headers: Headers },
 ): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
-  let tail = '';
   let usage: StreamUsage | null = null;
-  const scan = (text: string) => {
-    const lines = (tail + text).split('\n');
-    tail = lines.pop() ?? '';
-    for (const line of lines) {
-      if (!line.startsWith('data:') || !line.includes('"usage"')) continue;
-      try {
-        const frame = JSON.parse(line.slice(5)) as { usage?: StreamUsage };
-        if (frame.usage) usage = frame.usage;
-      } catch {
-        // Not JSON: not a usage frame.
-      }
+  const feed = sseReader((data) => {
+    if (!data.includes('"usage"')) return;
+    try {
+      const frame = JSON.parse(data) as { usage?: StreamUsage };
+      if (frame.usage) usage = frame.usage;
+    } catch {
+      // Not JSON: not a usage frame.
     }
-  };
+  });
   const reader = body.getReader();
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
@@ -116,7 +105,7 @@ function watchStream(
           controller.close();
           return;
         }
-        scan(decoder.decode(value, { stream: true }));
+        feed(decoder.decode(value, { stream: true }));
         controller.enqueue(value);
       } catch (error) {
         grant.settle({ ...base, usage, error });

@@ -1,17 +1,18 @@
 import type { WithResponse } from './api-promise';
+import { AttemptSignal } from './attempt-signal';
 import { readCallMeta, type CallMeta } from './call-meta';
+import { isBrowser } from './environment';
 import { errorFromResponse } from './error-factory';
 import { APIConnectionError, TierClientError, type RequestInfo } from './errors';
 import type { Emitter } from './events';
+import type { ClientEvents, Gate, Grant } from './gate';
 import type { Logger } from './logger';
 import type { ResolvedTransportOptions } from './options';
 import { withRetries } from './retry';
-import { AttemptSignal } from './attempt-signal';
 import { abortError, throwIfAborted } from './signals';
 import { ChatStream, type StreamUsage } from './stream';
-import type { ClientEvents, Gate, Grant } from './gate';
 
-/** One attempt's raw result, as openapi-fetch gives it. */
+/** One attempt's raw result: the parsed body (or error body) and the answer. */
 export interface Sent<T = unknown> {
   data?: T;
   error?: unknown;
@@ -22,6 +23,8 @@ export interface Sent<T = unknown> {
 export interface CallSpec<T> extends RequestInfo {
   /** Sends one attempt. */
   send: (signal: AbortSignal) => Promise<Sent<T>>;
+  /** Manages budgets or keys: refused in a browser unless `dangerouslyAllowBrowser`. */
+  management: boolean;
   /** Passes through the tier limiter with this shape (chat, embeddings). */
   limited?: { model: string | undefined; tokens: number } | undefined;
   /** The answer is a server-sent event stream. */
@@ -37,10 +40,13 @@ export interface CallSpec<T> extends RequestInfo {
 export interface PipelineContext {
   options: ResolvedTransportOptions;
   log: Logger;
+  /** Whether debug lines are written: building one reads a header, so skip it otherwise. */
+  debug: boolean;
   events: Pick<Emitter<ClientEvents>, 'emit'>;
   gate: Gate | undefined;
   /** Attempts in progress; `close()` aborts each. */
   attempts: Set<AttemptSignal>;
+  closed: boolean;
 }
 
 /** Runs a call: retries around (limiter → transport → feedback) attempts. */
@@ -49,55 +55,33 @@ export async function runCall<T>(
   spec: CallSpec<T>,
   signal: AbortSignal | undefined,
 ): Promise<WithResponse<T>> {
+  const { method, path } = spec;
+  if (spec.management && isBrowser() && !ctx.options.dangerouslyAllowBrowser) {
+    throw new TierClientError(
+      `${method} ${path} manages budgets or keys and is refused in a browser, ` +
+        'where the page exposes its key. Call it from a server, or build the client with ' +
+        '`dangerouslyAllowBrowser: true` if the page is trusted.',
+    );
+  }
+  if (ctx.closed) throw new TierClientError('The client was closed');
   throwIfAborted(signal);
-  let doubtful = false;
-  const attempt = async (n: number): Promise<WithResponse<T>> => {
-    if (doubtful && spec.confirm) {
-      const found = await confirmed(ctx, spec, signal);
-      if (found) return found;
-    }
-    try {
-      return await runAttempt(ctx, spec, signal, n);
-    } catch (error) {
-      doubtful ||= mayHaveLanded(error);
-      throw error;
-    }
-  };
+  // Set once an attempt fails in a way that may have reached the gateway.
+  const call = { doubtful: false };
   try {
-    return await withRetries(attempt, {
+    return await withRetries((n) => runAttempt(ctx, spec, signal, n, call), {
       retries: ctx.options.maxRetries,
       signal,
       onRetry: (event) => {
-        ctx.log.warn(`${spec.method} ${spec.path}: retrying (${event.retriesLeft} left)`, {
+        ctx.log.warn(`${method} ${path}: retrying (${event.retriesLeft} left)`, {
           error: String(event.error),
         });
-        ctx.events.emit('retry', { ...event, method: spec.method, path: spec.path });
+        ctx.events.emit('retry', { ...event, method, path });
       },
     });
   } catch (error) {
     if (error instanceof TierClientError) throw error;
     if (signal?.aborted) throw abortError(signal);
-    throw new APIConnectionError({ ...spec, message: String(error), cause: error });
-  }
-}
-
-async function confirmed<T>(
-  ctx: PipelineContext,
-  spec: CallSpec<T>,
-  signal: AbortSignal | undefined,
-): Promise<WithResponse<T> | undefined> {
-  const attempt = new AttemptSignal(signal, ctx.options.timeoutMs, ctx.attempts, spec);
-  try {
-    const data = await spec.confirm?.(attempt.signal).catch((cause: unknown) => {
-      if (cause instanceof TierClientError) throw cause;
-      throw transportError(spec, cause, attempt);
-    });
-    if (data === undefined) return undefined;
-    ctx.log.info(`${spec.method} ${spec.path}: an earlier attempt had succeeded; not re-sent`);
-    const response = new Response(null, { status: 200 });
-    return answered(data, response);
-  } finally {
-    attempt.dispose();
+    throw new APIConnectionError({ method, path, message: String(error), cause: error });
   }
 }
 
@@ -125,14 +109,30 @@ async function runAttempt<T>(
   spec: CallSpec<T>,
   signal: AbortSignal | undefined,
   n: number,
+  call: { doubtful: boolean },
 ): Promise<WithResponse<T>> {
-  const { method, path } = spec;
-  const grant = spec.limited && ctx.gate
-    ? await ctx.gate.acquire({ ...spec.limited, signal, method, path })
-    : undefined;
+  const { method, path, limited } = spec;
+  const attempts = ctx.attempts;
+  if (call.doubtful && spec.confirm) {
+    const attempt = new AttemptSignal(signal, ctx.options.timeoutMs, attempts, spec);
+    try {
+      const data = await spec.confirm(attempt.signal).catch((cause: unknown) => {
+        throw transportError(spec, cause, attempt);
+      });
+      if (data !== undefined) {
+        ctx.log.info(`${method} ${path}: an earlier attempt had succeeded; not re-sent`);
+        return answered(data, new Response(null, { status: 200 }));
+      }
+    } finally {
+      attempt.dispose();
+    }
+  }
 
-  const attempt = new AttemptSignal(signal, ctx.options.timeoutMs, ctx.attempts, spec);
-  const started = Date.now();
+  const grant = limited && ctx.gate
+    ? await ctx.gate.acquire({ model: limited.model, tokens: limited.tokens, signal, method, path })
+    : undefined;
+  const attempt = new AttemptSignal(signal, ctx.options.timeoutMs, attempts, spec);
+  const started = ctx.debug ? Date.now() : 0;
   let streaming = false;
   try {
     let sent: Sent;
@@ -142,24 +142,27 @@ async function runAttempt<T>(
       throw transportError(spec, cause, attempt);
     }
     const { response } = sent;
+    const { status, headers } = response;
     attempt.answered();
-    ctx.log.debug(`${spec.method} ${spec.path} → ${response.status}`, {
-      attempt: n,
-      ms: Date.now() - started,
-      callId: response.headers.get('x-litellm-call-id') ?? undefined,
-    });
-    if (!response.ok) {
-      throw errorFromResponse(spec, response.status, sent.error, response.headers);
+    if (ctx.debug) {
+      ctx.log.debug(`${method} ${path} → ${status}`, {
+        attempt: n,
+        ms: Date.now() - started,
+        callId: headers.get('x-litellm-call-id') ?? undefined,
+      });
     }
+    if (!response.ok) throw errorFromResponse(spec, status, sent.error, headers);
     if (spec.stream) {
       streaming = true;
-      return answered(openStream(spec, sent, attempt, grant) as T, response);
+      return answered(openStream(spec, response, attempt, grant) as T, response);
     }
-    grant?.settle({ sent: true, status: response.status, headers: response.headers,
-      usage: usageOf(sent.data) });
-    return answered(sent.data as T, response);
+    const data = sent.data as T;
+    grant?.settle({ sent: true, status, headers, usage: usageOf(data) });
+    return answered(data, response);
   } catch (error) {
-    grant?.settle(outcomeOf(error));
+    const e = error as { status?: number; headers?: Headers };
+    grant?.settle({ sent: true, status: e.status, headers: e.headers ?? null, error });
+    call.doubtful ||= mayHaveLanded(error);
     throw error;
   } finally {
     if (!streaming) attempt.dispose();
@@ -167,19 +170,18 @@ async function runAttempt<T>(
 }
 
 /** The stream holds the attempt (and its place in the limiter) until it ends. */
-function openStream<T>(
-  spec: CallSpec<T>,
-  sent: Sent<unknown>,
+function openStream(
+  request: RequestInfo,
+  response: Response,
   attempt: AttemptSignal,
   grant: Grant | undefined,
 ): ChatStream<unknown> {
-  const { response } = sent;
   const onAbort = () => response.body?.cancel().catch(() => {});
   attempt.signal.addEventListener('abort', onAbort, { once: true });
   return new ChatStream({
     response,
     controller: attempt.controller,
-    request: spec,
+    request,
     onEnd: ({ usage, error }) => {
       attempt.signal.removeEventListener('abort', onAbort);
       attempt.dispose();
@@ -192,17 +194,10 @@ function openStream<T>(
 function transportError(spec: RequestInfo, cause: unknown, attempt: AttemptSignal) {
   if (cause instanceof TierClientError) return cause;
   if (attempt.cut !== undefined) return attempt.signal.reason as TierClientError;
-  const malformed = cause instanceof SyntaxError;
-  return new APIConnectionError({
-    ...spec,
-    message: malformed ? 'The gateway answered with a malformed body' : 'Connection error',
-    cause,
-  });
-}
-
-function outcomeOf(error: unknown) {
-  const e = error as { status?: number; headers?: Headers };
-  return { sent: true, status: e.status, headers: e.headers ?? null, error };
+  const message = cause instanceof SyntaxError
+    ? 'The gateway answered with a malformed body'
+    : 'Connection error';
+  return new APIConnectionError({ method: spec.method, path: spec.path, message, cause });
 }
 
 function usageOf(data: unknown): StreamUsage | null {

@@ -16,8 +16,8 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof APIUserAbortError || error instanceof BudgetExceededError) return false;
   if (error instanceof RateLimitError) return error.source === 'gateway';
   if (error instanceof APIConnectionError) return true;
-  if (!(error instanceof APIError) || error.status === undefined) return false;
-  const { status } = error;
+  const status = error instanceof APIError ? error.status : undefined;
+  if (status === undefined) return false;
   return status === 408 || status === 409 || status === 429 || status >= 500;
 }
 
@@ -35,11 +35,24 @@ export interface RetryPolicy {
 }
 
 /**
- * Runs `attempt` with capped, jittered exponential backoff (0.5 s doubling to 8 s), waiting
- * at least as long as the gateway's hint when it gives one.
+ * Runs `attempt` (numbered from 1) with p-retry: capped, jittered exponential backoff (0.5 s
+ * doubling to 8 s, ×1–2 at random), plus the gateway's hint (`delayMs`, at most a minute)
+ * before each retry. The caller's `signal` ends the wait and stops further attempts.
  */
-export function withRetries<T>(attempt: (n: number) => Promise<T>, policy: RetryPolicy) {
-  return pRetry(attempt, {
+export async function withRetries<T>(
+  attempt: (n: number) => Promise<T>,
+  policy: RetryPolicy,
+): Promise<T> {
+  // Most calls succeed at once: only a failure pays for setting up the retry loop.
+  let first: unknown;
+  try {
+    return await attempt(1);
+  } catch (error) {
+    if (policy.retries <= 0 || !isRetryable(error)) throw error;
+    first = error;
+  }
+  // The first failure is replayed as p-retry's attempt 1, so it schedules the backoff.
+  return pRetry((n) => (n === 1 ? Promise.reject(first) : attempt(n)), {
     retries: policy.retries,
     minTimeout: 500,
     maxTimeout: 8_000,
@@ -49,10 +62,9 @@ export function withRetries<T>(attempt: (n: number) => Promise<T>, policy: Retry
     shouldRetry: ({ error }) => isRetryable(error),
     onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
       if (retriesLeft === 0 || !isRetryable(error)) return;
-      const hinted = error instanceof RateLimitError ? error.retryAfterMs ?? 0 : 0;
+      const hinted = error instanceof RateLimitError ? (error.retryAfterMs ?? 0) : 0;
       const delayMs = Math.min(hinted, MAX_HINTED_WAIT_MS);
       policy.onRetry?.({ attempt: attemptNumber, retriesLeft, error, delayMs });
-      // p-retry adds its own backoff after this; the hint is a floor on top of it.
       if (delayMs > 0) await sleep(delayMs, policy.signal);
     },
   });

@@ -5,6 +5,7 @@ export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal);
 }
 
+/** The caller's reason when it is already an `APIUserAbortError`, else one that wraps it. */
 export function abortError(signal: AbortSignal | undefined): APIUserAbortError {
   const reason: unknown = signal?.reason;
   if (reason instanceof APIUserAbortError) return reason;

@@ -1,7 +1,7 @@
-import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { errorFromResponse } from './error-factory';
 import { APIConnectionError, type RequestInfo } from './errors';
 import { abortError } from './signals';
+import { sseReader } from './sse';
 
 /** Token counts as the gateway reports them. */
 export interface StreamUsage {
@@ -81,11 +81,9 @@ export class ChatStream<Chunk> implements AsyncIterable<Chunk> {
     const decoder = new TextDecoder();
     const pending: string[] = [];
     let done = false;
-    const parser = createParser({
-      onEvent: (event: EventSourceMessage) => {
-        if (event.data === '[DONE]') done = true;
-        else if (!done) pending.push(event.data);
-      },
+    const feed = sseReader((data) => {
+      if (data === '[DONE]') done = true;
+      else if (!done) pending.push(data);
     });
     try {
       while (!done) {
@@ -93,7 +91,7 @@ export class ChatStream<Chunk> implements AsyncIterable<Chunk> {
           throw signal.aborted ? abortError(signal) : this.#cut(`the connection failed (${cause})`);
         });
         if (closed) break;
-        parser.feed(decoder.decode(value, { stream: true }));
+        feed(decoder.decode(value, { stream: true }));
         while (pending.length) yield pending.shift() as string;
       }
       while (pending.length) yield pending.shift() as string;

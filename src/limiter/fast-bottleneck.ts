@@ -28,13 +28,23 @@ interface Scheduled {
   job: Job;
 }
 
+interface LocalStore {
+  yieldLoop?: unknown;
+  Promise?: PromiseConstructor;
+  storeOptions: { reservoir: number | null; minTime: number };
+  _running: number;
+  _done: number;
+  conditionsCheck(weight: number): boolean;
+  computeCapacity(): number | null;
+}
+
 interface Internals {
   version?: unknown;
   datastore?: unknown;
   connection?: unknown;
   _limiter: unknown;
   _scheduled?: Record<string, Scheduled>;
-  _store?: { yieldLoop?: unknown; Promise?: PromiseConstructor };
+  _store?: LocalStore;
   _run: (this: Internals, index: string, job: Job, wait: number) => unknown;
   _clearGlobalState(index: string): boolean;
   _free(index: string, job: Job, ...rest: unknown[]): Promise<void>;
@@ -71,7 +81,7 @@ export function makeFast(limiter: Bottleneck): boolean {
   if (fast.has(limiter)) return true;
   if (!canMakeFast(limiter)) return false;
   const inner = limiter as unknown as Internals;
-  const store = inner._store as { yieldLoop: unknown; Promise?: PromiseConstructor };
+  const store = inner._store as LocalStore;
   const P = store.Promise ?? Promise;
   store.yieldLoop = (t = 0) =>
     t > 0 ? new P<void>((resolve) => setTimeout(resolve, t)) : P.resolve();
@@ -90,6 +100,42 @@ export function makeFast(limiter: Bottleneck): boolean {
   quietEvents(inner.Events, P);
   if (inner._queues?.Events !== undefined) syncEvents(inner._queues.Events, P);
   fast.add(limiter);
+  return true;
+}
+
+/**
+ * What a job of `weight` does when it starts and when it ends, without the job, on a fast
+ * instance that can start it now: nothing queued or being submitted (so FIFO order holds), no
+ * `minTime`, capacity for the weight. The weight counts as running (`maxConcurrent`) and
+ * leaves the reservoir at once; the returned function ends it (call it once). Null when a
+ * job must be scheduled instead. A job costs a dozen promise steps through Bottleneck's locks;
+ * the limiter takes one per call, which made it the largest part of a call's own cost.
+ */
+export function holdAtOnce(limiter: Bottleneck, weight: number): (() => void) | null {
+  const inner = limiter as unknown as Internals;
+  const store = inner._store as LocalStore;
+  const free = fast.has(limiter) && limiter.empty() && !store.storeOptions.minTime;
+  if (!free || !store.conditionsCheck(weight)) return null;
+  store._running += weight;
+  if (store.storeOptions.reservoir != null) store.storeOptions.reservoir -= weight;
+  return () => {
+    store._running -= weight;
+    store._done += weight;
+    void inner._drainAll(store.computeCapacity());
+  };
+}
+
+/**
+ * `incrementReservoir(delta)` done now on a fast instance (true), instead of a microtask
+ * later through the store's async step: the reservoir then never lags the lane's mirror.
+ * Queued jobs are drained as the store would.
+ */
+export function incrementNow(limiter: Bottleneck, delta: number): boolean {
+  const inner = limiter as unknown as Internals;
+  const store = inner._store as LocalStore;
+  if (!fast.has(limiter) || store.storeOptions.reservoir == null) return false;
+  store.storeOptions.reservoir += delta;
+  if (inner.queued() > 0) void inner._drainAll(store.computeCapacity());
   return true;
 }
 

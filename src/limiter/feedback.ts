@@ -15,40 +15,36 @@ export function adoptReport(
   report: GatewayReport,
   model: string | undefined,
 ): boolean {
-  const before = limitsKey(limits, model);
-  limits.rpm = report.rpmLimit ?? limits.rpm;
-  limits.tpm = report.tpmLimit ?? limits.tpm;
-  limits.maxBudget = report.maxBudget ?? limits.maxBudget;
-  limits.parallel = stricter(limits.parallel, report.parallelLimit);
+  let changed = false;
+  const adopt = <K extends string>(row: Record<K, number | null>, key: K, value: number | null) => {
+    if (value === null || value === row[key]) return;
+    row[key] = value;
+    changed = true;
+  };
+  adopt(limits, 'rpm', report.rpmLimit);
+  adopt(limits, 'tpm', report.tpmLimit);
+  adopt(limits, 'maxBudget', report.maxBudget);
+  adopt(limits, 'parallel', stricter(limits.parallel, report.parallelLimit));
   if (model !== undefined && (report.modelRpmLimit ?? report.modelTpmLimit) !== null) {
     const own = limits.models[model] ?? { rpm: null, tpm: null, maxBudget: null };
-    own.rpm = report.modelRpmLimit ?? own.rpm;
-    own.tpm = report.modelTpmLimit ?? own.tpm;
+    adopt(own, 'rpm', report.modelRpmLimit);
+    adopt(own, 'tpm', report.modelTpmLimit);
     limits.models[model] = own;
   }
-  return limitsKey(limits, model) !== before;
+  return changed;
 }
 
-function limitsKey(limits: TierLimits, model: string | undefined): string {
-  const own = model === undefined ? undefined : limits.models[model];
-  const { rpm, tpm, maxBudget, parallel } = limits;
-  return `${rpm}|${tpm}|${maxBudget}|${parallel}|${own?.rpm}|${own?.tpm}`;
-}
+const REMAINING: Partial<Record<LimitName, keyof GatewayReport>> = {
+  requests: 'remainingRequests',
+  tokens: 'remainingTokens',
+  model_requests: 'modelRemainingRequests',
+  model_tokens: 'modelRemainingTokens',
+};
 
 /** The gateway's remaining-* count that speaks of `lane`, or null. */
 export function remainingFor(lane: Lane, report: GatewayReport): number | null {
-  switch (lane.limitName) {
-    case 'requests':
-      return report.remainingRequests;
-    case 'tokens':
-      return report.remainingTokens;
-    case 'model_requests':
-      return report.modelRemainingRequests;
-    case 'model_tokens':
-      return report.modelRemainingTokens;
-    default:
-      return null;
-  }
+  const field = REMAINING[lane.limitName];
+  return field === undefined ? null : report[field];
 }
 
 /**

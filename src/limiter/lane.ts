@@ -1,6 +1,6 @@
 import type Bottleneck from 'bottleneck';
 import type { LimitName } from '../client/errors';
-import { isFast } from './fast-bottleneck';
+import { holdAtOnce, incrementNow, isFast } from './fast-bottleneck';
 import { ReleaseQueue } from './release-queue';
 
 /**
@@ -27,68 +27,72 @@ export class Lane {
   /** Everything ever taken or charged; differences give "taken since". */
   taken = 0;
   readonly releases = new ReleaseQueue();
-  private engine: Bottleneck | null = null;
+  /** The Bottleneck behind the lane, once it has one. */
+  bottleneck: Bottleneck | null = null;
+  #ghostPending = 0;
+  readonly #makeEngine: EngineMaker;
 
   constructor(
     readonly limitName: LimitName,
     readonly model: string | undefined,
-    private limitValue: number | null,
-    private readonly makeEngine: EngineMaker,
+    public limit: number | null,
+    makeEngine: EngineMaker,
     alwaysEngine = false,
   ) {
-    if (alwaysEngine || limitValue !== null) this.engine = makeEngine(this.reservoir());
-  }
-
-  get limit(): number | null {
-    return this.limitValue;
-  }
-
-  /** The Bottleneck behind the lane, once it has one. */
-  get bottleneck(): Bottleneck | null {
-    return this.engine;
+    this.#makeEngine = makeEngine;
+    if (alwaysEngine || limit !== null) this.bottleneck = makeEngine(this.#reservoir());
   }
 
   /** What may still be taken now; Infinity without a limit. */
   available(): number {
-    return this.limitValue === null ? Infinity : this.limitValue - this.held - this.ghost;
+    return this.limit === null ? Infinity : this.limit - this.held - this.ghost;
   }
 
   /** Own use that is in flight (taken, not yet scheduled to come back). */
   inFlight(): number {
-    return this.held - (this.releases.size - this.ghostPending);
+    return this.held - (this.releases.size - this.#ghostPending);
   }
-
-  private ghostPending = 0;
 
   /**
    * Takes `amount` for a call. With an engine, the take is a Bottleneck job of that weight;
-   * the returned promise resolves when the job starts (at once, unless another process of a
-   * cluster holds the reservoir) and the job lasts until `hold` settles.
+   * the returned promise resolves when it starts (at once, unless another process of a
+   * cluster holds the reservoir). A local engine holds exactly what this lane mirrors, and the
+   * caller only takes what the mirror shows free: one reservoir step does what a job would.
    */
-  take(amount: number, hold?: Promise<unknown>): Promise<void> | null {
+  take(amount: number): Promise<void> | null {
     this.held += amount;
     this.taken += amount;
-    if (this.engine === null || (amount === 0 && hold === undefined)) return null;
-    const engine = this.engine;
-    if (hold === undefined && isFast(engine)) {
-      // A local engine holds exactly what this lane mirrors, and the caller only takes what
-      // the mirror shows free: one reservoir step does what a whole job would.
-      this.bump(-amount);
+    const engine = this.bottleneck;
+    if (engine === null || amount === 0) return null;
+    if (isFast(engine)) {
+      this.#bump(-amount);
       return null;
     }
-    return new Promise<void>((started, failed) => {
-      engine.schedule({ weight: amount }, () => {
-        started();
-        return hold ?? Promise.resolve();
-      }).catch(failed);
+    return job(engine, amount, Promise.resolve());
+  }
+
+  /**
+   * Takes `amount` as a job that lasts until `release` is called (the lane's engine carries
+   * the parallel cap as `maxConcurrent`): `started` is null when it started at once.
+   */
+  hold(amount: number): { started: Promise<void> | null; release: () => void } {
+    this.held += amount;
+    this.taken += amount;
+    const engine = this.bottleneck as Bottleneck;
+    const release = holdAtOnce(engine, amount);
+    if (release !== null) return { started: null, release };
+    let end = ignore;
+    const held = new Promise<void>((resolve) => {
+      end = resolve;
     });
+    return { started: job(engine, amount, held), release: () => end() };
   }
 
   /** Gives `amount` back now (the call never reached the gateway, or it over-reserved). */
   give(amount: number): void {
     if (amount <= 0) return;
     this.held -= amount;
-    this.bump(amount);
+    this.#bump(amount);
   }
 
   /** Drops `amount` the engine never took (its job was refused before it started). */
@@ -101,54 +105,58 @@ export class Lane {
     if (amount <= 0) return;
     this.held += amount;
     this.taken += amount;
-    this.bump(-amount);
+    this.#bump(-amount);
   }
 
-  /** Schedules own `amount` to come back at `at` (epoch ms); returns the instant used. */
-  releaseAt(at: number, amount: number): number | null {
-    if (amount <= 0) return null;
-    return this.releases.push(at, amount);
+  /** Schedules own `amount` to come back at `at` (epoch ms). */
+  releaseAt(at: number, amount: number): void {
+    if (amount > 0) this.releases.push(at, amount);
   }
 
   /** Marks `amount` as used by others until `at`. */
-  addGhost(at: number, amount: number): number | null {
-    if (amount <= 0) return null;
+  addGhost(at: number, amount: number): void {
+    if (amount <= 0) return;
     this.ghost += amount;
-    this.ghostPending += amount;
-    this.bump(-amount);
-    return this.releases.push(at, amount, true);
+    this.#ghostPending += amount;
+    this.#bump(-amount);
+    this.releases.push(at, amount, true);
   }
 
-  /** Gives back whatever is due at `now`; returns whether anything came back. */
-  releaseDue(now: number): boolean {
+  /** Gives back whatever is due at `now`. */
+  releaseDue(now: number): void {
     const { own, ghost } = this.releases.popDue(now);
     this.held -= own;
     this.ghost -= ghost;
-    this.ghostPending -= ghost;
-    this.bump(own + ghost);
-    return own + ghost > 0;
+    this.#ghostPending -= ghost;
+    this.#bump(own + ghost);
   }
 
   /** Adopts a new limit, raising or lowering; creates the engine on the first real limit. */
   setLimit(limit: number | null): void {
-    if (limit === this.limitValue) return;
-    const before = this.limitValue ?? UNLIMITED;
-    this.limitValue = limit;
-    if (this.engine !== null) this.bump((limit ?? UNLIMITED) - before);
-    else if (limit !== null) this.engine = this.makeEngine(this.reservoir());
+    if (limit === this.limit) return;
+    const before = this.limit ?? UNLIMITED;
+    this.limit = limit;
+    if (this.bottleneck !== null) this.#bump((limit ?? UNLIMITED) - before);
+    else if (limit !== null) this.bottleneck = this.#makeEngine(this.#reservoir());
   }
 
-  /** Forgets foreign use and pending releases (close). */
-  reset(): void {
-    this.releases.clear();
+  #reservoir(): number {
+    return (this.limit ?? UNLIMITED) - this.held - this.ghost;
   }
 
-  private reservoir(): number {
-    return (this.limitValue ?? UNLIMITED) - this.held - this.ghost;
+  #bump(delta: number): void {
+    const engine = this.bottleneck;
+    if (engine === null || delta === 0 || incrementNow(engine, delta)) return;
+    engine.incrementReservoir(delta).catch(ignore);
   }
+}
 
-  private bump(delta: number): void {
-    if (this.engine === null || delta === 0) return;
-    this.engine.incrementReservoir(delta).catch(ignore);
-  }
+/** A job of `weight` that lasts until `held` settles; resolves when it starts. */
+function job(engine: Bottleneck, weight: number, held: Promise<void>): Promise<void> {
+  return new Promise<void>((started, failed) => {
+    engine.schedule({ weight }, () => {
+      started();
+      return held;
+    }).catch(failed);
+  });
 }

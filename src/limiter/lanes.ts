@@ -36,70 +36,58 @@ export function engineMakers(base: Bottleneck.ConstructorOptions): MakerFor {
 export class Lanes {
   readonly requests: Lane;
   readonly tokens: Lane;
-  private readonly models = new Map<string, ModelLanes>();
-  private parallel: number | null;
+  /** Each model's lanes, made on first use. */
+  readonly models = new Map<string, ModelLanes>();
+  readonly #all: Lane[];
+  #limits: TierLimits;
+  /** The cap last given to the engine: `limits` may be the caller's object, changed in place. */
+  #parallel: number | null;
+  readonly #makerFor: MakerFor;
 
-  constructor(
-    private limits: TierLimits,
-    private readonly makerFor: MakerFor,
-  ) {
-    this.parallel = limits.parallel;
-    const concurrency = { maxConcurrent: limits.parallel };
-    const requests = makerFor('requests', concurrency);
+  constructor(limits: TierLimits, makerFor: MakerFor) {
+    this.#limits = limits;
+    this.#parallel = limits.parallel;
+    this.#makerFor = makerFor;
+    const requests = makerFor('requests', { maxConcurrent: limits.parallel });
     this.requests = new Lane('requests', undefined, limits.rpm, requests, true);
     this.tokens = new Lane('tokens', undefined, limits.tpm, makerFor('tokens'));
+    this.#all = [this.requests, this.tokens];
   }
 
   /** A model's lanes, made on first use. */
   forModel(model: string): ModelLanes {
     let lanes = this.models.get(model);
     if (lanes === undefined) {
-      const own = this.limits.models[model];
-      const name = `model:${model}`;
-      const requests = this.makerFor(`${name}:requests`);
-      const tokens = this.makerFor(`${name}:tokens`);
-      lanes = {
-        requests: new Lane('model_requests', model, own?.rpm ?? null, requests),
-        tokens: new Lane('model_tokens', model, own?.tpm ?? null, tokens),
-      };
+      const own = this.#limits.models[model];
+      const lane = (name: 'requests' | 'tokens', limit: number | null | undefined) =>
+        new Lane(`model_${name}`, model, limit ?? null, this.#makerFor(`model:${model}:${name}`));
+      lanes = { requests: lane('requests', own?.rpm), tokens: lane('tokens', own?.tpm) };
       this.models.set(model, lanes);
+      this.#all.push(lanes.requests, lanes.tokens);
     }
     return lanes;
   }
 
-  /** Every lane, key lanes first. */
-  all(): Lane[] {
-    const lanes = [this.requests, this.tokens];
-    for (const { requests, tokens } of this.models.values()) lanes.push(requests, tokens);
-    return lanes;
-  }
-
-  modelEntries(): IterableIterator<[string, ModelLanes]> {
-    return this.models.entries();
+  /** Every lane, key lanes first (the same array each time: do not change it). */
+  all(): readonly Lane[] {
+    return this.#all;
   }
 
   /** Applies new limits to every lane, raising or lowering. */
   apply(limits: TierLimits): void {
-    this.limits = limits;
+    this.#limits = limits;
     this.requests.setLimit(limits.rpm);
     this.tokens.setLimit(limits.tpm);
     for (const [model, lanes] of this.models) {
       lanes.requests.setLimit(limits.models[model]?.rpm ?? null);
       lanes.tokens.setLimit(limits.models[model]?.tpm ?? null);
     }
-    if (limits.parallel !== this.parallel) {
-      this.parallel = limits.parallel;
+    if (limits.parallel !== this.#parallel) {
+      this.#parallel = limits.parallel;
       const engine = this.requests.bottleneck as Bottleneck;
       void Promise.resolve(engine.updateSettings({ maxConcurrent: limits.parallel })).catch(
         () => undefined,
       );
     }
-  }
-
-  /** Every Bottleneck built so far. */
-  engines(): Bottleneck[] {
-    return this.all()
-      .map((lane) => lane.bottleneck)
-      .filter((engine): engine is Bottleneck => engine !== null);
   }
 }

@@ -1,4 +1,4 @@
-import { earlier, readAmount, readCount, readInstant, stricter } from './numbers';
+import { readAmount, readCount, readInstant, stricter } from './numbers';
 
 /** Limits that apply to the calls for one model, on top of the key's. `null` = unlimited. */
 export interface ModelLimits {
@@ -30,14 +30,14 @@ export interface TierLimits {
 type Row = Record<string, unknown>;
 
 function asRow(value: unknown, name: string): Row {
-  if (value === null || value === undefined) return {};
+  if (value == null) return {};
   if (typeof value !== 'object' || Array.isArray(value)) {
     throw new TypeError(`${name} must be an object or null, got ${JSON.stringify(value)}`);
   }
   return value as Row;
 }
 
-/** The stricter of the tier's and the key's value of one count field. */
+/** The stricter of the tier's and the key's value of one field. */
 function both(tier: Row, key: Row, field: string, read = readCount): number | null {
   return stricter(read(tier[field], `tier.${field}`), read(key[field], `key.${field}`));
 }
@@ -57,10 +57,8 @@ export function tierLimits(tier: unknown, key?: unknown): TierLimits {
     parallel: both(t, k, 'max_parallel_requests'),
     maxBudget: both(t, k, 'max_budget', readAmount),
     softBudget: both(t, k, 'soft_budget', readAmount),
-    budgetResetAt: earlier(
-      readInstant(t['budget_reset_at'], 'tier.budget_reset_at'),
-      readInstant(k['budget_reset_at'], 'key.budget_reset_at'),
-    ),
+    // The earlier of the two reset instants.
+    budgetResetAt: both(t, k, 'budget_reset_at', readInstant),
     models: modelLimits(t, k),
   };
 }
@@ -70,25 +68,14 @@ function modelLimits(t: Row, k: Row): Record<string, ModelLimits> {
   const keyBudgets = asRow(k['model_max_budget'], 'key.model_max_budget');
   const keyRpm = asRow(k['model_rpm_limit'], 'key.model_rpm_limit');
   const keyTpm = asRow(k['model_tpm_limit'], 'key.model_tpm_limit');
-  const names = new Set([
-    ...Object.keys(tierBudgets),
-    ...Object.keys(keyBudgets),
-    ...Object.keys(keyRpm),
-    ...Object.keys(keyTpm),
-  ]);
   const models: Record<string, ModelLimits> = {};
-  for (const model of names) {
+  for (const model of new Set([tierBudgets, keyBudgets, keyRpm, keyTpm].flatMap(Object.keys))) {
     const tierEntry = budgetEntry(tierBudgets[model], `tier.model_max_budget.${model}`);
     const keyEntry = budgetEntry(keyBudgets[model], `key.model_max_budget.${model}`);
+    const own = (rows: Row, field: string) => readCount(rows[model], `key.${field}.${model}`);
     models[model] = {
-      rpm: stricter(
-        stricter(tierEntry.rpm, keyEntry.rpm),
-        readCount(keyRpm[model], `key.model_rpm_limit.${model}`),
-      ),
-      tpm: stricter(
-        stricter(tierEntry.tpm, keyEntry.tpm),
-        readCount(keyTpm[model], `key.model_tpm_limit.${model}`),
-      ),
+      rpm: stricter(stricter(tierEntry.rpm, keyEntry.rpm), own(keyRpm, 'model_rpm_limit')),
+      tpm: stricter(stricter(tierEntry.tpm, keyEntry.tpm), own(keyTpm, 'model_tpm_limit')),
       maxBudget: stricter(tierEntry.maxBudget, keyEntry.maxBudget),
     };
   }

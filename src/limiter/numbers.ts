@@ -3,15 +3,13 @@
  * routes return them as decimal strings, so a numeric string counts as its number.
  */
 
+/** The longest delay a timer can take, in milliseconds. */
+export const MAX_TIMER = 2 ** 31 - 1;
+
+/** How a wrong value is echoed in a TypeError: `"abc" (string)`, `-1 (number)`. */
 function describe(value: unknown): string {
   const shown = typeof value === 'string' ? JSON.stringify(value) : String(value);
   return `${shown} (${value === null ? 'null' : typeof value})`;
-}
-
-function toNumber(value: unknown): number {
-  if (typeof value === 'number') return value;
-  if (typeof value === 'string' && value.trim() !== '') return Number(value);
-  return Number.NaN;
 }
 
 /**
@@ -19,9 +17,12 @@ function toNumber(value: unknown): number {
  * @throws TypeError naming `field` and echoing the value when it is negative or not a number.
  */
 export function readAmount(value: unknown, field: string): number | null {
-  if (value === null || value === undefined) return null;
-  const n = toNumber(value);
-  if (!Number.isFinite(n) || n < 0) {
+  if (value == null) return null;
+  const n =
+    typeof value === 'number' ? value
+    : typeof value === 'string' && value.trim() !== '' ? Number(value)
+    : Number.NaN;
+  if (!(n >= 0 && n < Infinity)) {
     throw new TypeError(`${field} must be a non-negative number or null, got ${describe(value)}`);
   }
   return n;
@@ -35,7 +36,7 @@ export function readCount(value: unknown, field: string): number | null {
 
 /** An instant as epoch ms, from an ISO date-time string, a Date or epoch ms. */
 export function readInstant(value: unknown, field: string): number | null {
-  if (value === null || value === undefined) return null;
+  if (value == null) return null;
   const ms =
     value instanceof Date ? value.getTime()
     : typeof value === 'number' ? value
@@ -47,14 +48,7 @@ export function readInstant(value: unknown, field: string): number | null {
   return ms;
 }
 
-/** The stricter of two limits, where `null` means unlimited. */
+/** The stricter of two limits (or the earlier of two instants), where `null` means none. */
 export function stricter(a: number | null, b: number | null): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return Math.min(a, b);
-}
-
-/** The earlier of two instants, where `null` means never. */
-export function earlier(a: number | null, b: number | null): number | null {
-  return stricter(a, b);
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }

@@ -35,30 +35,34 @@ export interface ResolvedOptions {
   bottleneck: Bottleneck.ConstructorOptions;
 }
 
-function fail(option: string, want: string, value: unknown): never {
-  throw new TypeError(`${option} must be ${want}, got ${String(value)} (${typeof value})`);
+/** A TypeError naming the option, what it must be, and the value with its type. */
+export function mustBe(option: string, want: string, value: unknown): TypeError {
+  return new TypeError(`${option} must be ${want}, got ${String(value)} (${typeof value})`);
 }
 
 function nonNegative(option: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
-    fail(option, 'a non-negative number', value);
-  }
+  const fits = typeof value === 'number' && value >= 0;
+  if (!fits) throw mustBe(option, 'a non-negative number', value);
   return value;
 }
 
 /** Defaults in one place; validates once, at construction. */
 export function resolveOptions(options: LimiterOptions = {}): ResolvedOptions {
   const onLimit = options.onLimit ?? 'queue';
-  if (onLimit !== 'queue' && onLimit !== 'reject') fail('onLimit', "'queue' or 'reject'", onLimit);
-  const windowMs = nonNegative('windowMs', options.windowMs, 60_000);
-  if (windowMs === 0 || !Number.isFinite(windowMs)) fail('windowMs', 'positive, finite', windowMs);
-  const spend = nonNegative('spend', options.spend, 0);
-  if (!Number.isFinite(spend)) fail('spend', 'finite', spend);
   const emit = options.emit;
+  if (onLimit !== 'queue' && onLimit !== 'reject') {
+    throw mustBe('onLimit', "'queue' or 'reject'", onLimit);
+  }
+  const windowMs = nonNegative('windowMs', options.windowMs, 60_000);
+  if (!(windowMs > 0 && windowMs < Infinity)) {
+    throw mustBe('windowMs', 'positive, finite', windowMs);
+  }
+  const spend = nonNegative('spend', options.spend, 0);
+  if (spend === Infinity) throw mustBe('spend', 'finite', spend);
   return {
     onLimit,
-    maxWaitMs: nonNegative('maxWaitMs', options.maxWaitMs, Number.POSITIVE_INFINITY),
+    maxWaitMs: nonNegative('maxWaitMs', options.maxWaitMs, Infinity),
     windowMs,
     spend,
     emit: (event) => {

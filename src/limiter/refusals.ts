@@ -24,12 +24,6 @@ export function nameLimit(limit: LimitName, value: number | null, model?: string
   return `${FIELD[limit]} ${shown}${model === undefined ? '' : ` for model ${model}`}`;
 }
 
-/** When to try again, in words. */
-export function whenToRetry(retryAfterMs: number | undefined): string {
-  if (retryAfterMs === undefined) return 'retrying will not help until the tier changes';
-  return `retry in ${Math.max(0, Math.ceil(retryAfterMs))} ms`;
-}
-
 export interface RateRefusal {
   limit: LimitName;
   model: string | undefined;
@@ -37,25 +31,24 @@ export interface RateRefusal {
   /** What happened, e.g. `rpm_limit 3 reached`. */
   reason: string;
   /** When to retry, in words, when no delay can be given (e.g. a parallel cap). */
-  hint?: string;
+  hint?: string | undefined;
+}
+
+/** The parts every local refusal shares: not sent, so no status, body nor headers. */
+function unsent(route: Route, message: string) {
+  const { method, path } = route;
+  return { source: 'client' as const, status: undefined, body: undefined, headers: undefined,
+    message: `Tier limiter refused the call: ${message}`, method, path };
 }
 
 /** A `RateLimitError` with `source: 'client'`: the call was not sent. */
 export function refuseRate(refusal: RateRefusal, route: Route): RateLimitError {
   const { limit, model, retryAfterMs, reason } = refusal;
-  const when = refusal.hint ?? whenToRetry(retryAfterMs);
-  return new RateLimitError({
-    source: 'client',
-    limit,
-    model,
-    retryAfterMs: retryAfterMs === undefined ? undefined : Math.max(0, Math.ceil(retryAfterMs)),
-    status: undefined,
-    body: undefined,
-    headers: undefined,
-    message: `Tier limiter refused the call: ${reason}; ${when}`,
-    method: route.method,
-    path: route.path,
-  });
+  const wait = retryAfterMs === undefined ? undefined : Math.max(0, Math.ceil(retryAfterMs));
+  const when = refusal.hint ??
+    (wait === undefined ? 'retrying will not help until the tier changes' : `retry in ${wait} ms`);
+  return new RateLimitError({ ...unsent(route, `${reason}; ${when}`), limit, model,
+    retryAfterMs: wait });
 }
 
 export interface BudgetRefusal {
@@ -69,24 +62,11 @@ export interface BudgetRefusal {
 /** A `BudgetExceededError` with `source: 'client'`: the call was not sent. */
 export function refuseBudget(refusal: BudgetRefusal, route: Route): BudgetExceededError {
   const { limit, model, spend, maxBudget, resetAt } = refusal;
-  const resets = resetAt === null ? 'no reset time is known' : `resets at ${iso(resetAt)}`;
-  return new BudgetExceededError({
-    source: 'client',
-    limit,
-    model,
-    spend,
-    maxBudget: maxBudget ?? undefined,
-    status: undefined,
-    body: undefined,
-    headers: undefined,
-    message:
-      `Tier limiter refused the call: spend ${spend} USD reached ` +
-      `${nameLimit(limit, maxBudget, model)}; the budget ${resets}`,
-    method: route.method,
-    path: route.path,
-  });
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
+  const resets = resetAt === null
+    ? 'no reset time is known'
+    : `resets at ${new Date(resetAt).toISOString()}`;
+  const message =
+    `spend ${spend} USD reached ${nameLimit(limit, maxBudget, model)}; the budget ${resets}`;
+  return new BudgetExceededError({ ...unsent(route, message), limit, model, spend,
+    maxBudget: maxBudget ?? undefined });
 }

@@ -25,39 +25,34 @@ export interface GatewayReport {
   keySpend: number | null;
 }
 
-type Read = (...names: string[]) => number | null;
-
-/** One pass over the headers (much cheaper than a `get` per name), keeping the `x-` ones. */
-function reader(headers: Headers | null | undefined): Read {
-  const seen = new Map<string, string>();
-  if (headers) {
-    for (const [name, value] of headers) if (name.startsWith('x-')) seen.set(name, value);
-  }
-  return (...names) => {
+/**
+ * Reads each header by name (a `get` is cheaper than walking every header, which sorts them).
+ * A value counts when it is a non-negative number.
+ */
+export function readReport(headers: Headers | null | undefined): GatewayReport {
+  const num = (...names: string[]): number | null => {
     for (const name of names) {
-      const raw = seen.get(name);
-      if (raw === undefined || raw.trim() === '') continue;
+      const raw = headers?.get(`x-${name}`);
+      if (raw == null || raw.trim() === '') continue;
       const n = Number(raw);
-      if (Number.isFinite(n) && n >= 0) return n;
+      if (n >= 0 && n < Infinity) return n;
     }
     return null;
   };
-}
-
-export function readReport(headers: Headers | null | undefined): GatewayReport {
-  const num = reader(headers);
+  const key = 'ratelimit-api_key-';
+  const model = 'ratelimit-model_per_key-';
   return {
-    rpmLimit: num('x-ratelimit-api_key-limit-requests', 'x-litellm-key-rpm-limit'),
-    tpmLimit: num('x-ratelimit-api_key-limit-tokens', 'x-litellm-key-tpm-limit'),
-    maxBudget: num('x-litellm-key-max-budget'),
-    parallelLimit: num('x-ratelimit-api_key-limit-max_parallel_requests'),
-    remainingRequests: num('x-ratelimit-api_key-remaining-requests'),
-    remainingTokens: num('x-ratelimit-api_key-remaining-tokens'),
-    modelRpmLimit: num('x-ratelimit-model_per_key-limit-requests'),
-    modelTpmLimit: num('x-ratelimit-model_per_key-limit-tokens'),
-    modelRemainingRequests: num('x-ratelimit-model_per_key-remaining-requests'),
-    modelRemainingTokens: num('x-ratelimit-model_per_key-remaining-tokens'),
-    cost: num('x-litellm-response-cost'),
-    keySpend: num('x-litellm-key-spend'),
+    rpmLimit: num(`${key}limit-requests`, 'litellm-key-rpm-limit'),
+    tpmLimit: num(`${key}limit-tokens`, 'litellm-key-tpm-limit'),
+    maxBudget: num('litellm-key-max-budget'),
+    parallelLimit: num(`${key}limit-max_parallel_requests`),
+    remainingRequests: num(`${key}remaining-requests`),
+    remainingTokens: num(`${key}remaining-tokens`),
+    modelRpmLimit: num(`${model}limit-requests`),
+    modelTpmLimit: num(`${model}limit-tokens`),
+    modelRemainingRequests: num(`${model}remaining-requests`),
+    modelRemainingTokens: num(`${model}remaining-tokens`),
+    cost: num('litellm-response-cost'),
+    keySpend: num('litellm-key-spend'),
   };
 }

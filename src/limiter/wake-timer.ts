@@ -1,4 +1,6 @@
-const MAX_DELAY = 2 ** 31 - 1;
+import { MAX_TIMER } from './numbers';
+
+type Handle = { ref?: () => void; unref?: () => void; hasRef?: () => boolean };
 
 /**
  * One timer for everything the limiter waits on (the next window release, the end of a pause),
@@ -6,40 +8,39 @@ const MAX_DELAY = 2 ** 31 - 1;
  * calls wait, so a finished script exits without waiting out the window.
  */
 export class WakeTimer {
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private at = Number.POSITIVE_INFINITY;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #at = Infinity;
+  readonly #onWake: () => void;
 
-  constructor(private readonly onWake: () => void) {}
+  constructor(onWake: () => void) {
+    this.#onWake = onWake;
+  }
 
   /** Arms for `at` unless already armed earlier; `keepAlive` refs or unrefs the timer. */
   arm(at: number, keepAlive: boolean): void {
     if (!Number.isFinite(at)) return;
-    if (this.timer === undefined || at < this.at) {
-      clearTimeout(this.timer);
-      this.at = at;
-      const delay = Math.min(Math.max(0, Math.ceil(at - performance.now())), MAX_DELAY);
-      this.timer = setTimeout(() => this.fire(), delay);
+    if (this.#timer === undefined || at < this.#at) {
+      clearTimeout(this.#timer);
+      this.#at = at;
+      const delay = Math.min(Math.max(0, Math.ceil(at - performance.now())), MAX_TIMER);
+      this.#timer = setTimeout(() => {
+        this.clear();
+        this.#onWake();
+      }, delay);
     }
-    const handle = this.timer as { ref?: () => void; unref?: () => void };
+    const handle = this.#timer as Handle;
     if (keepAlive) handle.ref?.();
     else handle.unref?.();
   }
 
   /** Whether the armed timer keeps the process alive (Node only). */
   holdsProcess(): boolean {
-    const handle = this.timer as { hasRef?: () => boolean } | undefined;
-    return handle?.hasRef?.() ?? false;
+    return (this.#timer as Handle | undefined)?.hasRef?.() ?? false;
   }
 
   clear(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    this.at = Number.POSITIVE_INFINITY;
-  }
-
-  private fire(): void {
-    this.timer = undefined;
-    this.at = Number.POSITIVE_INFINITY;
-    this.onWake();
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#at = Infinity;
   }
 }
