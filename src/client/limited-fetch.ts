@@ -86,7 +86,7 @@ function watchStream(
 ): ReadableStream<Uint8Array> {
   const decoder = new TextDecoder();
   let usage: StreamUsage | null = null;
-  const feed = sseReader((data) => {
+  const parser = sseReader((data) => {
     if (!data.includes('"usage"')) return;
     try {
       const frame = JSON.parse(data) as { usage?: StreamUsage };
@@ -105,7 +105,7 @@ function watchStream(
           controller.close();
           return;
         }
-        feed(decoder.decode(value, { stream: true }));
+        (await parser)(decoder.decode(value, { stream: true }));
         controller.enqueue(value);
       } catch (error) {
         grant.settle({ ...base, usage, error });

@@ -1,4 +1,3 @@
-import pRetry from 'p-retry';
 import {
   APIConnectionError,
   APIError,
@@ -51,6 +50,8 @@ export async function withRetries<T>(
     if (policy.retries <= 0 || !isRetryable(error)) throw error;
     first = error;
   }
+  // Loaded on the first failure only: a page that never retries never downloads it.
+  const { default: pRetry } = await import('p-retry');
   // The first failure is replayed as p-retry's attempt 1, so it schedules the backoff.
   return pRetry((n) => (n === 1 ? Promise.reject(first) : attempt(n)), {
     retries: policy.retries,

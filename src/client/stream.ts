@@ -81,7 +81,7 @@ export class ChatStream<Chunk> implements AsyncIterable<Chunk> {
     const decoder = new TextDecoder();
     const pending: string[] = [];
     let done = false;
-    const feed = sseReader((data) => {
+    const feed = await sseReader((data) => {
       if (data === '[DONE]') done = true;
       else if (!done) pending.push(data);
     });

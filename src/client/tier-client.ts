@@ -16,7 +16,7 @@ import {
   type ResolvedTransportOptions,
   type TransportOptions,
 } from './options';
-import createClient, { type Client } from 'openapi-fetch';
+import type { Client } from 'openapi-fetch';
 import { send } from './send';
 import { runCall, type CallSpec, type PipelineContext, type Sent } from './pipeline';
 import { maskKey } from './secrets';
@@ -61,7 +61,7 @@ export class TierClient {
   readonly #ctx: PipelineContext;
   #limiter: Limiter | undefined;
   readonly #jsonHeaders: Record<string, string>;
-  readonly #api: Client<paths>;
+  #api: Promise<Client<paths>> | undefined;
 
   /**
    * A `fetch` that sends model calls through this client's tier limiter and feeds their
@@ -89,12 +89,6 @@ export class TierClient {
     if (hasTier(options)) this.#installLimiter(options);
     this.#headers = { ...o.defaultHeaders, Authorization: `Bearer ${o.apiKey}` };
     this.#jsonHeaders = { ...this.#headers, 'Content-Type': 'application/json' };
-    this.#api = createClient<paths>({
-      baseUrl: o.baseUrl,
-      // Resolved per request, so a fetch mock installed after construction is still used.
-      fetch: (request) => (o.fetch ?? globalThis.fetch)(request),
-      headers: this.#headers,
-    });
   }
 
   /** The gateway origin this client talks to. */
@@ -175,22 +169,22 @@ export class TierClient {
    */
   createBudget(body: BudgetNewRequest, options?: RequestOptions): APIPromise<BudgetRow> {
     const tier = { ...body, budget_id: body.budget_id ?? newBudgetId() };
-    return this.#manage('POST', '/budget/new', (signal) =>
-      this.#api.POST('/budget/new', { body: tier, signal }), options, {
+    return this.#manage('POST', '/budget/new', (api, signal) =>
+      api.POST('/budget/new', { body: tier, signal }), options, {
       confirm: (signal) => this.#findBudget(tier, signal),
     });
   }
 
   /** Changes a tier. Resolves to `null` when no tier has that `budget_id`. */
   updateBudget(body: BudgetUpdateRequest, options?: RequestOptions): APIPromise<BudgetRow | null> {
-    return this.#manage('POST', '/budget/update', (signal) =>
-      this.#api.POST('/budget/update', { body, signal }), options);
+    return this.#manage('POST', '/budget/update', (api, signal) =>
+      api.POST('/budget/update', { body, signal }), options);
   }
 
   /** Reads tiers by id. */
   getBudgets(budgetIds: string[], options?: RequestOptions): APIPromise<BudgetRow[]> {
-    return this.#manage('POST', '/budget/info', (signal) =>
-      this.#api.POST('/budget/info', { body: { budgets: budgetIds }, signal }), options);
+    return this.#manage('POST', '/budget/info', (api, signal) =>
+      api.POST('/budget/info', { body: { budgets: budgetIds }, signal }), options);
   }
 
   /** A tier's settings, field by field, with their types and defaults. */
@@ -198,14 +192,15 @@ export class TierClient {
     budgetId: string,
     options?: RequestOptions,
   ): APIPromise<BudgetSettingsField[]> {
-    return this.#manage('GET', '/budget/settings', (signal) => this.#api.GET('/budget/settings',
-      { params: { query: { budget_id: budgetId } }, signal }), options);
+    const query = { budget_id: budgetId };
+    return this.#manage('GET', '/budget/settings', (api, signal) =>
+      api.GET('/budget/settings', { params: { query }, signal }), options);
   }
 
   /** Every tier on the gateway. */
   listBudgets(options?: RequestOptions): APIPromise<BudgetRow[]> {
-    return this.#manage('GET', '/budget/list', (signal) =>
-      this.#api.GET('/budget/list', { signal }), options);
+    return this.#manage('GET', '/budget/list', (api, signal) =>
+      api.GET('/budget/list', { signal }), options);
   }
 
   /**
@@ -213,8 +208,8 @@ export class TierClient {
    * `null` when no tier has that id.
    */
   deleteBudget(budgetId: string, options?: RequestOptions): APIPromise<BudgetRow | null> {
-    return this.#manage('POST', '/budget/delete', (signal) =>
-      this.#api.POST('/budget/delete', { body: { id: budgetId }, signal }), options);
+    return this.#manage('POST', '/budget/delete', (api, signal) =>
+      api.POST('/budget/delete', { body: { id: budgetId }, signal }), options);
   }
 
   // ── Keys ─────────────────────────────────────────────────────────────────────────────
@@ -225,16 +220,16 @@ export class TierClient {
    */
   generateKey(body: GenerateKeyRequest = {}, options?: RequestOptions): APIPromise<GeneratedKey> {
     const request = { ...body, key: body.key ?? newKeySecret() };
-    return this.#manage('POST', '/key/generate', (signal) =>
-      this.#api.POST('/key/generate', { body: request, signal }), options, {
+    return this.#manage('POST', '/key/generate', (api, signal) =>
+      api.POST('/key/generate', { body: request, signal }), options, {
       confirm: (signal) => this.#findGeneratedKey(request.key, signal),
     });
   }
 
   /** Changes a key; a new `budget_id` moves it to another tier from its next call. */
   updateKey(body: UpdateKeyRequest, options?: RequestOptions): APIPromise<UpdatedKey> {
-    return this.#manage('POST', '/key/update', (signal) =>
-      this.#api.POST('/key/update', { body, signal }), options);
+    return this.#manage('POST', '/key/update', (api, signal) =>
+      api.POST('/key/update', { body, signal }), options);
   }
 
   /**
@@ -244,8 +239,8 @@ export class TierClient {
   getKeyInfo(key?: string, options?: RequestOptions): APIPromise<KeyInfoResponse> {
     const self = key === undefined || key === this.#options.apiKey;
     const query = key === undefined ? {} : { key };
-    return this.#manage('GET', '/key/info', (signal) =>
-      this.#api.GET('/key/info', { params: { query }, signal }), options, { management: !self });
+    return this.#manage('GET', '/key/info', (api, signal) =>
+      api.GET('/key/info', { params: { query }, signal }), options, { management: !self });
   }
 
   /** Walks every page of `/key/list`, yielding key hashes. */
@@ -267,8 +262,8 @@ export class TierClient {
         ...(options.fullObjects ? { return_full_object: true } : {}),
         ...(options.keyAlias === undefined ? {} : { key_alias: options.keyAlias }),
       };
-      const answer = await this.#manage('GET', '/key/list', (signal) =>
-        this.#api.GET('/key/list', { params: { query }, signal }), options);
+      const answer = await this.#manage('GET', '/key/list', (api, signal) =>
+        api.GET('/key/list', { params: { query }, signal }), options);
       for (const key of answer.keys) yield key;
       const pages = answer.total_pages ?? 0;
       if (answer.keys.length === 0 || page >= pages) return;
@@ -277,20 +272,20 @@ export class TierClient {
 
   /** Deletes keys by secret or hash (`keys`) or by alias (`key_aliases`). */
   deleteKey(body: DeleteKeyRequest, options?: RequestOptions): APIPromise<DeleteKeyResponse> {
-    return this.#manage('POST', '/key/delete', (signal) =>
-      this.#api.POST('/key/delete', { body, signal }), options);
+    return this.#manage('POST', '/key/delete', (api, signal) =>
+      api.POST('/key/delete', { body, signal }), options);
   }
 
   /** Blocks a key: its calls get 401 until it is unblocked. */
   blockKey(key: string, options?: RequestOptions): APIPromise<KeyRow> {
-    return this.#manage('POST', '/key/block', (signal) =>
-      this.#api.POST('/key/block', { body: { key }, signal }), options);
+    return this.#manage('POST', '/key/block', (api, signal) =>
+      api.POST('/key/block', { body: { key }, signal }), options);
   }
 
   /** Lifts a block. */
   unblockKey(key: string, options?: RequestOptions): APIPromise<KeyRow> {
-    return this.#manage('POST', '/key/unblock', (signal) =>
-      this.#api.POST('/key/unblock', { body: { key }, signal }), options);
+    return this.#manage('POST', '/key/unblock', (api, signal) =>
+      api.POST('/key/unblock', { body: { key }, signal }), options);
   }
 
   // ── Inference ────────────────────────────────────────────────────────────────────────
@@ -335,15 +330,36 @@ export class TierClient {
     return new APIPromise(runCall(this.#ctx, spec, options?.signal));
   }
 
+  /**
+   * openapi-fetch, typed by the generated `paths`, for the gateway's own routes. Loaded on the
+   * first management call: a page that only chats never downloads it.
+   */
+  #openapi(): Promise<Client<paths>> {
+    const o = this.#options;
+    return (this.#api ??= import('openapi-fetch').then(({ default: createClient }) =>
+      createClient<paths>({
+        baseUrl: o.baseUrl,
+        // Resolved per request, so a fetch mock installed after construction is still used.
+        fetch: (request) => (o.fetch ?? globalThis.fetch)(request),
+        headers: this.#headers,
+      })));
+  }
+
   /** A route of the gateway's own (tiers, keys), sent through openapi-fetch's typed paths. */
   #manage<T>(
     method: 'GET' | 'POST',
     path: keyof paths,
-    send: (signal: AbortSignal) => Promise<Sent<T>>,
+    send: (api: Client<paths>, signal: AbortSignal) => Promise<Sent<T>>,
     options: RequestOptions | undefined,
     extra?: Partial<CallSpec<T>>,
   ): APIPromise<T> {
-    return this.#call(options, { method, path, management: true, send, ...extra });
+    return this.#call(options, {
+      method,
+      path,
+      management: true,
+      send: async (signal) => send(await this.#openapi(), signal),
+      ...extra,
+    });
   }
 
   /** A model route: through the limiter when the client has a tier. */
@@ -397,7 +413,8 @@ export class TierClient {
   /** Reads back a tier that a lost answer may have created; only an exact match counts. */
   async #findBudget(tier: BudgetNewRequest & { budget_id: string }, signal: AbortSignal) {
     const id = tier.budget_id;
-    const { data } = await this.#api.POST('/budget/info', { body: { budgets: [id] }, signal });
+    const api = await this.#openapi();
+    const { data } = await api.POST('/budget/info', { body: { budgets: [id] }, signal });
     const row = Array.isArray(data) ? data.find((r) => r.budget_id === id) : undefined;
     return row && sameValue(tier, row) ? row : undefined;
   }
@@ -405,7 +422,8 @@ export class TierClient {
   /** Looks a key up by hash; a found key means an earlier attempt created it. */
   async #findGeneratedKey(key: string, signal: AbortSignal): Promise<GeneratedKey | undefined> {
     const token = await keyHash(key);
-    const { data, response } = await this.#api.GET('/key/info', {
+    const api = await this.#openapi();
+    const { data, response } = await api.GET('/key/info', {
       params: { query: { key: token } },
       signal,
     });
