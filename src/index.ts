@@ -3,6 +3,7 @@ export { APIPromise, type WithResponse } from './client/api-promise';
 export type { CallMeta, RateLimitInfo } from './client/call-meta';
 export { ChatStream, type StreamUsage } from './client/stream';
 export type { Logger, LogLevel } from './client/logger';
+export type { ModelPrice } from './client/pricing';
 export type { RetryEvent } from './client/retry';
 export { maskKey, maskSecrets } from './client/secrets';
 export {

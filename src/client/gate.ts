@@ -22,6 +22,8 @@ export interface Grant {
     headers?: Headers | null | undefined;
     usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
     error?: unknown;
+    /** USD of this call, when the client computed it (no cost header to read). */
+    cost?: number | undefined;
   }): void;
 }
 

@@ -5,6 +5,7 @@ import { APIError, TierClientError } from './errors';
 import { Emitter } from './events';
 import type { ClientEvents, LimiterEvents } from './gate';
 import { limitedFetch } from './limited-fetch';
+import { pricedGate } from './pricing';
 import { buildLimiter, hasTier, limitsFromKeyRow, type TierOptions } from './tier-options';
 import { estimateTokens } from '../limiter/estimate';
 import type { LimiterState } from '../limiter/state';
@@ -82,7 +83,7 @@ export class TierClient {
       closed: false,
     };
     this.fetch = limitedFetch({
-      gate: () => this.#limiter,
+      gate: () => this.#ctx.gate,
       transport: () => o.fetch ?? globalThis.fetch,
       estimate: (body) => this.#estimate(body),
     });
@@ -388,11 +389,12 @@ export class TierClient {
   }
 
   #installLimiter(options: TierOptions): void {
-    this.#ctx.gate = this.#limiter = buildLimiter(
+    const limiter = (this.#limiter = buildLimiter(
       options,
       (event) => this.#events.emit(event.type, event as never),
       () => this.#readOwnLimits(undefined),
-    );
+    ));
+    this.#ctx.gate = options.prices ? pricedGate(limiter, options.prices) : limiter;
   }
 
   async #readOwnLimits(signal: AbortSignal | undefined) {

@@ -1,3 +1,4 @@
+import type { ModelPrice } from './pricing';
 import type { LimiterEvent } from '../limiter/events';
 import { tierLimits, type TierLimits } from '../limiter/limits';
 import type { Limiter } from '../limiter/limiter';
@@ -8,6 +9,11 @@ import type { BudgetRow, KeyRow } from './types';
 
 /** How a client keeps its calls inside the key's tier. */
 export interface TierOptions {
+  /**
+   * Prices per model in USD per token, for spend tracking where the gateway's
+   * `x-litellm-response-cost` header cannot be read (browsers). @default none
+   */
+  prices?: Record<string, ModelPrice> | undefined;
   /**
    * The key's tier, a `litellm_budget_table` row. With `tier` or `keyLimits` the client
    * carries a limiter; without both it sends every call as it comes.

@@ -49,4 +49,27 @@ describe('max_budget and soft_budget against the gateway over HTTP', () => {
     });
     expect(statsOf(ctx, token).refusedTotal).toBe(0);
   });
+
+  it('tracks spend from usage and prices where cost headers are hidden, as in a browser',
+    async () => {
+      // A page cannot read the gateway's headers: this transport drops them all.
+      const hidden: typeof fetch = async (input, init) => {
+        const answer = await fetch(input, init);
+        const type = answer.headers.get('content-type') ?? 'application/json';
+        const headers = { 'content-type': type };
+        return new Response(answer.body, { status: answer.status, headers });
+      };
+      const prices = { 'fake-gpt': { prompt: 0.001, completion: 0.002 } };
+      const { client, token } = await ctx.keyed({ max_budget: 0.05 }, { fetch: hidden, prices });
+
+      const outcomes: string[] = [];
+      for (let i = 0; i < 4; i += 1) {
+        outcomes.push(await client.chatCompletions(ask()).then(
+          () => 'ok',
+          (e: unknown) => (e instanceof BudgetExceededError ? `refused:${e.source}` : String(e)),
+        ));
+      }
+      expect(outcomes).toEqual(['ok', 'ok', 'ok', 'refused:client']);
+      expect(statsOf(ctx, token)).toMatchObject({ arrived: 3, refusedTotal: 0 });
+    });
 });
