@@ -134,7 +134,8 @@ export default async function bundleSize(): Promise<string> {
     'esbuild for the browser with code splitting (as Vite and webpack bundle), minified, ' +
       'gzip level 9. "Up front" is what a page loads with the import; "on demand" is chunks ' +
       'behind `import()` (here: p-retry on a first retry, openapi-fetch on a first ' +
-      'management call). Deterministic: one build each. ' +
+      'management call, eventsource-parser with a first stream). Deterministic: one build ' +
+      'each. ' +
       (await distNote()), '', ...lines].join('\n');
 }
 

@@ -25,10 +25,7 @@ const RESULTS = new URL('./RESULTS.md', import.meta.url);
 const ORDER = ['overhead', 'limiter-speed', 'accuracy', 'scale', 'cli-provision', 'redis-shared',
   'bundle-size'];
 /** Files in bench/ that are not run, and why. */
-const SKIPPED: Record<string, string> = {
-  'limiter-accuracy': 'the same comparison as accuracy.ts, which also covers openai-node over ' +
-    '`client.fetch` and reads the gateway from its own process',
-};
+const SKIPPED: Record<string, string> = {};
 const TIMEOUT_S = envNumber('BENCH_TIMEOUT_S', 600);
 
 interface Ran {
