@@ -113,9 +113,13 @@ function header(ran: Ran[], all: string[], only: boolean, seconds: number): stri
     '| bench | status | seconds |', '|---|---|---:|',
     ...ran.map((r) => `| ${r.name} | ${r.ok ? 'ok' : '**failed**'} | ${r.seconds.toFixed(0)} |`),
     '',
-    `Benches: ${all.join(', ')}. Not run: ` +
-      `${Object.entries(SKIPPED).map(([n, why]) => `${n}.ts (${why})`).join('; ')}.`,
+    `Benches: ${all.join(', ')}.` + skippedNote(),
   ].join('\n');
+}
+
+function skippedNote(): string {
+  const skipped = Object.entries(SKIPPED).map(([n, why]) => `${n}.ts (${why})`);
+  return skipped.length ? ` Not run: ${skipped.join('; ')}.` : '';
 }
 
 async function previous(): Promise<Map<string, string>> {
