@@ -1,30 +1,16 @@
 import type { LimiterEvent } from '../limiter/events';
+import type { CallShape, Grant } from '../limiter/ticket';
 import type { RetryEvent } from './retry';
 
 /**
- * What the client needs of a limiter: a place for a call before it leaves, and the answer
- * fed back when it is done. The tier limiter (../limiter) is the one implementation.
+ * What the client needs of a limiter: a place for a call before it leaves (`acquire`), and
+ * the answer fed back when it is done (`Grant.settle`). The limiter's own types are the
+ * contract; the tier limiter, local or shared through Redis, is the implementation.
  */
-export interface Gate {
-  acquire(call: {
-    model: string | undefined;
-    tokens: number;
-    signal: AbortSignal | undefined;
-    method?: string | undefined;
-    path?: string | undefined;
-  }): Promise<Grant>;
-}
+export type { Grant, Outcome } from '../limiter/ticket';
 
-export interface Grant {
-  settle(outcome: {
-    sent: boolean;
-    status?: number | undefined;
-    headers?: Headers | null | undefined;
-    usage?: { prompt_tokens?: number; completion_tokens?: number; total_tokens?: number } | null;
-    error?: unknown;
-    /** USD of this call, when the client computed it (no cost header to read). */
-    cost?: number | undefined;
-  }): void;
+export interface Gate {
+  acquire(call: CallShape): Promise<Grant>;
 }
 
 /** Events of the client itself; the limiter adds its own (see `TierClientEvents`). */

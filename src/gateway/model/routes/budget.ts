@@ -9,7 +9,8 @@ import { applyBudgetFields, coerceBudget, durationsParse, resetAt } from './budg
 
 /** `/budget/*`: tiers, master key only. Errors are `{"detail": {"error": ...}}`. */
 
-function newTier(budgetId: string, now: number): Tier {
+/** An empty tier row: every limit unset. */
+export function newTier(budgetId: string, now: number): Tier {
   return {
     budget_id: budgetId,
     max_budget: null,

@@ -1,6 +1,7 @@
 import { json, type Ctx, type Handler } from '../context';
 import { envelope, internalError, plainServerError, validationError } from '../errors';
 import { randomId, randomKey, sha256Hex } from '../ids';
+import { newTier } from './budget';
 import { generatedKey } from '../rows';
 import type { VirtualKey } from '../state';
 import { coerceFields, parseObjectBody, type Body } from '../validate';
@@ -23,19 +24,7 @@ function badKeyFormat(): ReturnType<typeof envelope> {
 function splitSoftBudget(ctx: Ctx, value: Body, now: number): void {
   if (typeof value.soft_budget !== 'number') return;
   const budgetId = randomId();
-  ctx.state.putBudget({
-    budget_id: budgetId,
-    max_budget: null,
-    soft_budget: value.soft_budget,
-    max_parallel_requests: null,
-    tpm_limit: null,
-    rpm_limit: null,
-    model_max_budget: null,
-    budget_duration: null,
-    budget_reset_at: null,
-    created_at: now,
-    updated_at: now,
-  });
+  ctx.state.putBudget({ ...newTier(budgetId, now), soft_budget: value.soft_budget });
   value.budget_id = budgetId;
 }
 
