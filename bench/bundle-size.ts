@@ -5,7 +5,7 @@
  */
 import { build, type Metafile } from 'esbuild';
 import { gzipSync } from 'node:zlib';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runIfMain } from './support/main';
@@ -30,6 +30,8 @@ export interface BundleSize {
  * code splitting on, as Vite and webpack do: dynamic imports become chunks loaded on demand.
  */
 export async function measureBundle(source: string): Promise<BundleSize> {
+  // Inside the repository, so that the app resolves this package through its own exports.
+  await mkdir(join(ROOT, 'bench/.cache'), { recursive: true });
   const dir = await mkdtemp(join(ROOT, 'bench/.cache/bundle-'));
   try {
     const entry = join(dir, 'app.js');
