@@ -7,9 +7,15 @@ const redis = await sharedRedis();
 const WINDOW_MS = 1000;
 const base = { windowMs: WINDOW_MS, rpm: 20, parallel: 6, callersEach: 10, runMs: 5000 };
 
-/** Every property a run must keep, whatever was done to it. */
-function expectInsideTheTier(plan: FourPlan, result: FourResult): void {
-  expect(result.gateway429).toBe(0);
+/**
+ * Every property a run must keep, whatever was done to it. `late` is how many calls may reach
+ * the gateway after their grant lapsed: a process stopped inside `fetch`, after the last
+ * check of its lease but before the request's bytes left, sends that one request when it
+ * wakes (README, "Limits of the design"); the gateway then refuses it, and still admits no
+ * more than the tier in any window.
+ */
+function expectInsideTheTier(plan: FourPlan, result: FourResult, late = 0): void {
+  expect(result.gateway429).toBeLessThanOrEqual(late);
   // Counted by the gateway from its admission times, over any interval one window long.
   expect(result.gatewayMaxInAnyWindow).toBeLessThanOrEqual(plan.rpm);
   expect(result.reports.flatMap((r) => r.other)).toEqual([]);
@@ -61,7 +67,9 @@ describe.skipIf(!redis.ok)('four processes sharing one key through Redis, under 
     };
     const result = await runFour(plan);
     console.log(describeRun('one frozen', plan, result));
-    expectInsideTheTier(plan, result);
+    // A stop lands at one instant; one request caught in that gap was seen in about one run
+    // in six here, never more.
+    expectInsideTheTier(plan, result, 1);
     expect(result.reports).toHaveLength(4);
     expect(result.exits).toEqual(Array(4).fill({ code: 0, signal: null }));
   });
