@@ -1,5 +1,5 @@
+import { listenOnLoopback } from './listen';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
@@ -29,7 +29,6 @@ async function pace(upstream: IncomingMessage, res: ServerResponse, gapMs: numbe
 
 export async function startPacingRelay(target: string, gapMs: number): Promise<PacingRelay> {
   const { hostname, port: targetPort } = new URL(target);
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     const outbound = request(
       { host: hostname, port: targetPort, path: req.url, method: req.method, headers: req.headers },
@@ -43,18 +42,5 @@ export async function startPacingRelay(target: string, gapMs: number): Promise<P
     outbound.on('error', () => res.destroy());
     req.pipe(outbound);
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return listenOnLoopback(server);
 }

@@ -1,6 +1,6 @@
 import { build } from 'esbuild';
 import { createServer } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import { listenOnLoopback } from './listen';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -49,7 +49,6 @@ export interface PageServer {
 
 /** Serves the page and its bundle on loopback. */
 export async function startPageServer(bundle: AppBundle): Promise<PageServer> {
-  const sockets = new Set<Socket>();
   const server = createServer((req, res) => {
     if (req.url === '/app.js') {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
@@ -61,18 +60,5 @@ export async function startPageServer(bundle: AppBundle): Promise<PageServer> {
       res.writeHead(404).end();
     }
   });
-  server.on('connection', (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        for (const socket of sockets) socket.destroy();
-      }),
-  };
+  return listenOnLoopback(server);
 }

@@ -1,6 +1,6 @@
+import { gateway429 as refusal } from './support/gateway-refusal';
 import Bottleneck from 'bottleneck';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { RateLimitError } from '../../src/client/errors';
 import type { Lane } from '../../src/limiter/lane';
 import { UNLIMITED } from '../../src/limiter/lane';
 import type { TierLimits } from '../../src/limiter/limits';
@@ -24,17 +24,7 @@ const tiers = (rnd: () => number): TierLimits =>
 const lanesOf = (limiter: TierLimiter): Lane[] =>
   (limiter as unknown as { lanes: { all(): Lane[] } }).lanes.all();
 
-const gateway429 = new RateLimitError({
-  source: 'gateway',
-  limit: 'requests',
-  retryAfterMs: 300,
-  status: 429,
-  body: undefined,
-  headers: undefined,
-  message: 'Rate limit exceeded',
-  method: 'POST',
-  path: '/chat/completions',
-});
+const gateway429 = refusal(300);
 
 describe('a random mix of calls, aborts, updates, feedback and close', () => {
   it('settles every acquire, keeps reservoirs equal to the ledger, leaves no timer', async () => {

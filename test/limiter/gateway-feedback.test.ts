@@ -1,20 +1,9 @@
+import { gateway429 } from './support/gateway-refusal';
 import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, RateLimitError } from '../../src/client/errors';
 import { TierLimiter } from '../../src/limiter/tier-limiter';
 import { headers, limits, status } from './support/flush';
 
-const gateway429 = (retryAfterMs: number) =>
-  new RateLimitError({
-    source: 'gateway',
-    limit: 'requests',
-    retryAfterMs,
-    status: 429,
-    body: undefined,
-    headers: undefined,
-    message: 'Rate limit exceeded',
-    method: 'POST',
-    path: '/chat/completions',
-  });
 
 describe('feedback from the gateway at settle', () => {
   it('pauses every call after a gateway 429 until its retry delay has passed', async () => {

@@ -1,23 +1,14 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { WindowGateway, sleep } from '../support/window-gateway';
 import type { Grant } from '../../../src/limiter/ticket';
-import { sharedRedis, testKey } from './support/redis';
-import { sharedLimiters, tier } from './support/shared';
+import { sharedRedis } from './support/redis';
+import { tier, useSharedLimiters } from './support/shared';
 
 const redis = await sharedRedis();
 const WINDOW_MS = 600;
 
 describe.skipIf(!redis.ok)('one tier, admitted against one shared ledger', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const clean of cleanups.splice(0).reverse()) await clean();
-  });
-  const setup = (label: string) => {
-    const key = testKey(label);
-    const limiters = sharedLimiters(key.apiKey);
-    cleanups.push(key.forget, limiters.closeAll);
-    return limiters;
-  };
+  const setup = useSharedLimiters();
 
   it('admits at most rpm_limit calls per window, whichever process asks', async () => {
     const { make } = setup('rpm');
@@ -109,9 +100,8 @@ describe.skipIf(!redis.ok)('one tier, admitted against one shared ledger', () =>
   });
 
   it('stores nothing under the key itself: only its hash, with a cluster hash tag', async () => {
-    const key = testKey('hashed');
-    const limiters = sharedLimiters(key.apiKey);
-    cleanups.push(key.forget, limiters.closeAll);
+    const limiters = setup('hashed');
+    const key = { apiKey: limiters.apiKey };
     const grant = await limiters.make(tier({ rpm_limit: 3, max_parallel_requests: 2 }))
       .acquire({ tokens: 1 });
     grant.settle({ sent: true });

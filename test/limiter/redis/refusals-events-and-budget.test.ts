@@ -1,7 +1,7 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BudgetExceededError, RateLimitError, TierClientError } from '../../../src/index';
-import { sharedLimiters, tier } from './support/shared';
-import { sharedRedis, testKey } from './support/redis';
+import { sharedLimiters, tier, useSharedLimiters } from './support/shared';
+import { sharedRedis } from './support/redis';
 import type { LimiterEvent } from '../../../src/limiter/events';
 import { sleep } from './support/processes';
 
@@ -22,16 +22,8 @@ describe('refusals and a zero limit, without Redis at all', () => {
 });
 
 describe.skipIf(!redis.ok)('waiting, refusing and spending across processes', () => {
-  const cleanups: Array<() => Promise<unknown>> = [];
-  afterEach(async () => {
-    for (const clean of cleanups.splice(0).reverse()) await clean();
-  });
-  const setup = (label: string) => {
-    const key = testKey(label);
-    const limiters = sharedLimiters(key.apiKey);
-    cleanups.push(key.forget, limiters.closeAll);
-    return limiters.make;
-  };
+  const use = useSharedLimiters();
+  const setup = (label: string) => use(label).make;
 
   it("refuses with retryAfterMs in 'reject' mode when another process took the window",
     async () => {

@@ -1,7 +1,8 @@
+import { afterEach } from 'vitest';
 import type { LimiterOptions } from '../../../../src/limiter/options';
 import { SharedLimiter } from '../../../../src/limiter/shared';
 import { tierLimits, type TierLimits } from '../../../../src/limiter/limits';
-import { SHARED_REDIS_URL } from './redis';
+import { SHARED_REDIS_URL, testKey } from './redis';
 
 /** Limits from a tier row, as the client builds them. */
 export const tier = (row: Record<string, unknown>): TierLimits => tierLimits(row);
@@ -28,4 +29,21 @@ export function sharedLimiters(apiKey: string, url = SHARED_REDIS_URL) {
   };
   const closeAll = () => Promise.all(open.map((l) => l.close()));
   return { make, closeAll };
+}
+
+/**
+ * For a describe block: `setup(label)` gives limiters on a fresh test key (`apiKey`); the
+ * key and every limiter made are cleaned up after each test.
+ */
+export function useSharedLimiters() {
+  const cleanups: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const clean of cleanups.splice(0).reverse()) await clean();
+  });
+  return (label: string) => {
+    const key = testKey(label);
+    const limiters = sharedLimiters(key.apiKey);
+    cleanups.push(key.forget, limiters.closeAll);
+    return { ...limiters, apiKey: key.apiKey };
+  };
 }
